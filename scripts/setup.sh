@@ -52,13 +52,16 @@ install_npm_packages() {
 build() {
   local dir=$1; shift
   [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >/dev/null
-  ninja -C "$dir" >/dev/null
+  local log
+  log=$(mktemp)
+  ninja -C "$dir" >"$log" 2>&1 || { cat "$log"; rm -f "$log"; exit 1; }
+  rm -f "$log"
 }
 
 install_debian_packages
 install_npm_packages
 say "building build/ (release)"
-build build -Dbuildtype=release -Dtests=disabled
+build build -Dbuildtype=release -Doptimization=2 -Dtests=disabled
 if [ $with_test -eq 1 ]; then
   say "building build-test/ (debug, AddressSanitizer + UndefinedBehaviorSanitizer)"
   build build-test -Dbuildtype=debug -Db_sanitize=address,undefined -Dtests=enabled

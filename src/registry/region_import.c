@@ -25,6 +25,7 @@
 #include "region.h"
 
 #define VALID_FROM "2023-06-30"
+#define MERGED 1
 
 struct node {
     char code[REGION_CODE_LEN + 1];
@@ -109,7 +110,9 @@ static int write_row(struct import *im, const struct node *n)
     return db_copy_row(im->db, v, len);
 }
 
-/* Fills n from a CSV record of the given level; 0 or an error naming the line. */
+/* Fills n from a CSV record of the given level. Returns 0, MERGED when the row repeats its
+ * parent's 12-digit code (the pseudo-county 441900 "东莞市" under the city 4419; 金门县's
+ * placeholder township and village), or an error naming the line. */
 static int make_node(struct import *im, struct csv *c, int level, struct node *n)
 {
     const char *file = files[level - 1];
@@ -133,6 +136,8 @@ static int make_node(struct import *im, struct csv *c, int level, struct node *n
     struct node *parent = find_parent(im, level, c->field[pc], c->len[pc]);
     if (!parent)
         return row_error(file, c->lineno, "parent division not found");
+    if (strcmp(parent->code, n->code) == 0)
+        return MERGED;
     n->parent = parent->code;
     n->path_codes = arena_printf(im->arena, "%s/%s", parent->path_codes, n->code);
     n->path_names = arena_printf(im->arena, "%s/%s", parent->path_names, n->name);
@@ -174,14 +179,13 @@ static int read_level(struct import *im, int level)
         }
         struct node *n = &l->items[l->n];
         rc = make_node(im, &c, level, n);
-        if (rc)
-            break;
-        if (level > 1 && strcmp(n->code, n->parent) == 0) {
-            n->parent = NULL; /* a pseudo-county with its city's code: merged into the city */
-            find_parent(im, level, n->code, REGION_CODE_LEN)->children--;
+        if (rc == MERGED) {
             im->stats->skipped++;
+            rc = 0;
             continue;
         }
+        if (rc)
+            break;
         l->n++;
     }
     if (rc < 0 && rc != MZ_EVALIDATE && rc != MZ_EIO)
@@ -210,13 +214,16 @@ static int copy_villages(struct import *im, struct progress *bar)
         struct arena *keep = im->arena;
         im->arena = row;
         rc = make_node(im, &c, 5, &n);
-        if (rc == 0)
+        if (rc == 0) {
             rc = write_row(im, &n);
+            rows++;
+        } else if (rc == MERGED) {
+            im->stats->skipped++;
+            rc = 0;
+        }
         im->arena = keep;
         arena_free(row);
-        if (rc)
-            break;
-        if (++rows % 4096 == 0)
+        if (rows % 4096 == 0)
             progress_update(bar, c.bytes, rows);
     }
     if (rc == MZ_EVALIDATE)
@@ -253,44 +260,66 @@ static const char *source_of(struct arena *a, const char *dir)
     return source;
 }
 
-static int load(struct import *im)
+static int region_empty(struct db *db, bool *empty)
 {
-    struct progress bar;
-    for (int level = 1; level <= 4; level++) {
-        int rc = read_level(im, level);
-        if (rc)
-            return rc;
-    }
-    int rc = db_exec(im->db, "CREATE TEMP TABLE region_load AS SELECT * FROM region WHERE 1 = 0");
+    struct db_stmt *st;
+    int rc = db_prepare(db, "SELECT 1 FROM region LIMIT 1", &st);
     if (rc)
         return rc;
-    rc = db_copy_begin(im->db, "region_load", columns, NCOLUMNS);
-    if (rc)
+    rc = db_step(st);
+    db_reset(st);
+    if (rc < 0)
         return rc;
-    char villages[4096];
-    snprintf(villages, sizeof villages, "%s/villages.csv", im->dir);
-    FILE *f = fopen(villages, "rb");
+    *empty = rc == 0;
+    return 0;
+}
+
+static long long file_size(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.csv", dir, name);
+    FILE *f = fopen(path, "rb");
     long long size = 0;
     if (f && fseek(f, 0, SEEK_END) == 0)
         size = ftell(f);
     if (f)
         fclose(f);
-    progress_begin(&bar, "regions import", size);
+    return size;
+}
+
+/* A first load copies straight into region; a re-import goes through a staging table and
+ * an upsert, so existing codes are updated in place. */
+static int load(struct import *im)
+{
+    for (int level = 1; level <= 4; level++) {
+        int rc = read_level(im, level);
+        if (rc)
+            return rc;
+    }
+    bool empty = false;
+    int rc = region_empty(im->db, &empty);
+    if (rc == 0 && !empty)
+        rc = db_exec(im->db, "CREATE TEMP TABLE region_load AS SELECT * FROM region WHERE 1 = 0");
+    if (rc == 0)
+        rc = db_copy_begin(im->db, empty ? "region" : "region_load", columns, NCOLUMNS);
+    if (rc)
+        return rc;
+    struct progress bar;
+    progress_begin(&bar, "regions import", file_size(im->dir, "villages"));
     rc = copy_villages(im, &bar);
     if (rc == 0)
         rc = copy_upper_levels(im);
     int end = db_copy_end(im->db);
     if (rc == 0)
         rc = end;
-    if (rc == 0)
+    if (rc == 0 && !empty)
         rc = db_exec(im->db,
                      "INSERT INTO region SELECT * FROM region_load WHERE true "
                      "ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
                      "level = excluded.level, parent = excluded.parent, "
                      "path_codes = excluded.path_codes, path_names = excluded.path_names, "
-                     "children = excluded.children, source = excluded.source");
-    if (rc == 0)
-        rc = db_exec(im->db, "DROP TABLE region_load");
+                     "children = excluded.children, source = excluded.source; "
+                     "DROP TABLE region_load");
     for (int i = 1; i <= 5; i++)
         im->stats->rows[0] += im->stats->rows[i];
     im->stats->seconds = progress_done(&bar, im->stats->rows[0]);

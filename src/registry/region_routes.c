@@ -169,8 +169,8 @@ static int resolve_input(struct request *rq, char (**codes12)[REGION_CODE_LEN + 
 
 static int region_resolve(struct request *rq)
 {
-    char (*codes)[REGION_CODE_LEN + 1];
-    size_t n;
+    char (*codes)[REGION_CODE_LEN + 1] = NULL;
+    size_t n = 0;
     int rc = resolve_input(rq, &codes, &n);
     if (rc)
         return rc;

@@ -29,6 +29,12 @@ async function sampleRegions(base) {
 
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 
+// The shortest form of a 12-digit code: 2, 4, 6, 9 or 12 digits, dropping trailing zeros.
+function shortCode(code) {
+  const length = [2, 4, 6, 9].find((n) => /^0*$/.test(code.slice(n))) ?? 12;
+  return code.slice(0, length);
+}
+
 // A random request path of the mix.
 function randomPath(regions) {
   const region = pick(regions);
@@ -36,7 +42,7 @@ function randomPath(regions) {
   const q = encodeURIComponent(name.slice(0, 1 + Math.floor(Math.random() * name.length)).join(''));
   const paths = [
     () => `/api/v1/regions/${region.code}`,
-    () => `/api/v1/regions/${region.code.replace(/(000)+$/, '')}`,
+    () => `/api/v1/regions/${shortCode(region.code)}`,
     () => `/api/v1/regions/${region.code}/children?limit=${1 + Math.floor(Math.random() * 50)}`,
     () => `/api/v1/regions?q=${q}&limit=10`,
     () => `/api/v1/regions?q=${q}&under=51&level=${region.level}`,
