@@ -209,7 +209,7 @@ if [[ -z $DB ]]; then
     t0=$EPOCHREALTIME
     "$BIN" migrate --db "$DB" >"$TMP/prepare.log" 2>&1 ||
         { show_log "$TMP/prepare.log"; die "'$BIN migrate --db $DB' failed"; }
-    "$BIN" regions import --db "$DB" --dir "$REGIONS_DIR" >>"$TMP/prepare.log" 2>&1 ||
+    "$BIN" regions import "$REGIONS_DIR" --db "$DB" >>"$TMP/prepare.log" 2>&1 ||
         { show_log "$TMP/prepare.log"; die "'$BIN regions import' failed"; }
     awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "  done in %.1f s\n", b-a}'
 fi

@@ -405,6 +405,14 @@ static void forget_prepared(struct pg_db *db)
 
 /* ---- connection ----------------------------------------------------------------------- */
 
+/* Server notices ("relation … already exists, skipping") are not errors: drop them rather
+ * than let libpq print them on standard error. */
+static void ignore_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
 static int pg_open(const char *url, struct db **out, char *err, size_t errlen)
 {
     /* Later keywords override what the URL says; PQreset() keeps them all. */
@@ -425,6 +433,7 @@ static int pg_open(const char *url, struct db **out, char *err, size_t errlen)
         free(db);
         return MZ_EUNAVAILABLE;
     }
+    PQsetNoticeProcessor(db->conn, ignore_notice, NULL);
     db->base.ops = &db_pg_ops;
     db->base.kind = DB_POSTGRES;
     *out = &db->base;

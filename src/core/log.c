@@ -54,13 +54,26 @@ static void now_iso(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* now_iso() for the access log, formatted once a second per thread. */
+static const char *access_time(void)
+{
+    static _Thread_local char when[32];
+    static _Thread_local time_t formatted;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+    if (ts.tv_sec != formatted) {
+        now_iso(when, sizeof when);
+        formatted = ts.tv_sec;
+    }
+    return when;
+}
+
 void log_access(const char *rid, const char *method, const char *path, int status,
                 unsigned long long bytes, unsigned long long micros)
 {
     if (!access_file)
         return;
-    char when[32];
-    now_iso(when, sizeof when);
+    const char *when = access_time();
     /* One fprintf per line: stdio locks the stream, so lines never interleave. */
     fprintf(access_file, "%s %s %s %.512s %d %llu %lluus\n", when, rid, method, path, status,
             bytes, micros);

@@ -318,7 +318,11 @@ static int load(struct import *im)
                      "ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
                      "level = excluded.level, parent = excluded.parent, "
                      "path_codes = excluded.path_codes, path_names = excluded.path_names, "
-                     "children = excluded.children, source = excluded.source; "
+                     "children = excluded.children, source = excluded.source "
+                     "WHERE region.name IS DISTINCT FROM excluded.name "
+                     "OR region.parent IS DISTINCT FROM excluded.parent "
+                     "OR region.path_names IS DISTINCT FROM excluded.path_names "
+                     "OR region.children IS DISTINCT FROM excluded.children; "
                      "DROP TABLE region_load");
     for (int i = 1; i <= 5; i++)
         im->stats->rows[0] += im->stats->rows[i];

@@ -89,21 +89,16 @@ static int region_children(struct request *rq)
         return rc;
     struct jw w;
     jw_init(&w, REPLY_MAX);
-    /* An unknown parent is a 404, not an empty list. */
-    struct jw probe;
-    jw_init(&probe, REPLY_MAX);
-    rc = region_store_get(rq->db, code, &probe);
-    jw_free(&probe);
+    long count = 0;
+    jw_obj(&w);
+    rc = region_store_children(rq->db, code, after, limit, &w, &count);
+    jw_obj_end(&w);
+    /* An empty page of an unknown parent is a 404, not an empty list. */
+    if (rc == 0 && count == 0)
+        rc = region_store_exists(rq->db, code);
     if (rc) {
         jw_free(&w);
         return rc == MZ_ENOTFOUND ? http_fail(rq, rc, "code", "行政区划代码不存在") : rc;
-    }
-    jw_obj(&w);
-    rc = region_store_children(rq->db, code, after, limit, &w);
-    jw_obj_end(&w);
-    if (rc) {
-        jw_free(&w);
-        return rc;
     }
     return http_reply_json(rq, 200, &w);
 }

@@ -31,6 +31,18 @@ static void write_path(struct jw *w, const char *codes, const char *names)
     jw_arr_end(w);
 }
 
+int region_store_exists(struct db *db, const char *code12)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "SELECT 1 FROM region WHERE code = ?", &st);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, code12, REGION_CODE_LEN);
+    rc = db_step(st);
+    db_reset(st);
+    return rc == 1 ? 0 : rc == 0 ? MZ_ENOTFOUND : rc;
+}
+
 int region_store_get(struct db *db, const char *code12, struct jw *w)
 {
     struct db_stmt *st;
@@ -82,7 +94,7 @@ int region_store_name(struct db *db, const char *code12, struct jw *w)
  * which was asked for limit + 1 rows. extra_key names column 3 ("children" as an integer, or
  * "full_name" as text). */
 static int write_page(struct db_stmt *st, long limit, const char *extra_key, bool extra_int,
-                      struct jw *w)
+                      struct jw *w, long *count)
 {
     char last[REGION_CODE_LEN + 1] = "";
     long n = 0;
@@ -106,6 +118,8 @@ static int write_page(struct db_stmt *st, long limit, const char *extra_key, boo
         n++;
     }
     jw_arr_end(w);
+    if (count)
+        *count = n;
     jw_key(w, "next");
     if (rc == 1)
         jw_str(w, last);
@@ -116,7 +130,7 @@ static int write_page(struct db_stmt *st, long limit, const char *extra_key, boo
 }
 
 int region_store_children(struct db *db, const char *code12, const char *after12, long limit,
-                          struct jw *w)
+                          struct jw *w, long *count)
 {
     struct db_stmt *st;
     int rc = db_prepare(db, "SELECT code, name, level, children FROM region "
@@ -126,7 +140,7 @@ int region_store_children(struct db *db, const char *code12, const char *after12
     db_bind_text(st, 1, code12, REGION_CODE_LEN);
     db_bind_text(st, 2, after12, strlen(after12));
     db_bind_int64(st, 3, limit + 1);
-    return write_page(st, limit, "children", true, w);
+    return write_page(st, limit, "children", true, w, count);
 }
 
 /* The LIKE pattern %q% with q's own wildcards escaped. */
@@ -172,5 +186,5 @@ int region_store_search(struct db *db, struct arena *a, const struct region_sear
     db_bind_int64(st, 5, s->level);
     db_bind_int64(st, 6, s->level);
     db_bind_int64(st, 7, s->limit + 1);
-    return write_page(st, s->limit, "full_name", false, w);
+    return write_page(st, s->limit, "full_name", false, w, NULL);
 }

@@ -23,9 +23,12 @@ struct region_search {
 int region_store_get(struct db *db, const char *code12, struct jw *w);
 /* {"code","name","full_name"}, or null when the code is unknown. */
 int region_store_name(struct db *db, const char *code12, struct jw *w);
-/* "items":[{code,name,level,children}…],"next":… (inside an open object). */
+/* 0 when the code exists, MZ_ENOTFOUND when not, or a database error. */
+int region_store_exists(struct db *db, const char *code12);
+/* "items":[{code,name,level,children}…],"next":… (inside an open object); *count receives
+ * the number of items written. */
 int region_store_children(struct db *db, const char *code12, const char *after12, long limit,
-                          struct jw *w);
+                          struct jw *w, long *count);
 /* "items":[{code,name,level,full_name}…],"next":… (inside an open object). */
 int region_store_search(struct db *db, struct arena *a, const struct region_search *s,
                         struct jw *w);

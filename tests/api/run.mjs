@@ -98,7 +98,7 @@ async function prepareDatabase(report, { bin, backend, dbUrl, regions }, workDir
   const logPath = path.join(workDir, 'setup.log');
   const steps = [
     { name: 'migrate', args: ['migrate', '--db', db], timeoutMs: MIGRATE_TIMEOUT_MS },
-    { name: 'regions import', args: ['regions', 'import', '--db', db, '--dir', regions],
+    { name: 'regions import', args: ['regions', 'import', '--db', db, '--regions-dir', regions],
       timeoutMs: IMPORT_TIMEOUT_MS },
   ];
   for (const step of steps) {
