@@ -4,6 +4,7 @@
  * Memory comes in blocks: the first is 16 KiB and lives inside the arena itself, later ones
  * are 64 KiB, and an allocation over 32 KiB gets a block of its own. One released arena per thread is kept for reuse.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@
 struct block {
     struct block *next;
     size_t size, used;
-    unsigned char data[];
+    _Alignas(ALIGN) unsigned char data[]; /* so that data + used (a multiple of ALIGN) is too */
 };
 
 struct cleanup {
@@ -35,6 +36,27 @@ struct arena {
 };
 
 static _Thread_local struct arena *spare;
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+/* Thread exit: the thread's spare arena goes with it. */
+static void free_spare(void *unused)
+{
+    (void)unused;
+    free(spare);
+    spare = NULL;
+}
+
+static void make_spare_key(void) { pthread_key_create(&spare_key, free_spare); }
+
+/* Keeps a as this thread's spare, arranging once per thread for it to be freed at exit. */
+static void keep_spare(struct arena *a)
+{
+    pthread_once(&spare_once, make_spare_key);
+    if (!pthread_getspecific(spare_key))
+        pthread_setspecific(spare_key, a); /* any non-NULL value makes the destructor run */
+    spare = a;
+}
 
 static void *xmalloc(size_t size)
 {
@@ -78,7 +100,7 @@ void arena_free(struct arena *a)
     a->first.next = NULL;
     a->first.used = 0;
     if (!spare)
-        spare = a;
+        keep_spare(a);
     else
         free(a);
 }
@@ -97,6 +119,10 @@ static struct block *block_new(size_t size)
 
 void *arena_alloc(struct arena *a, size_t size)
 {
+    if (size > SIZE_MAX - (ALIGN - 1)) {
+        fprintf(stderr, "minzheng: allocation of %zu bytes is too large\n", size);
+        abort();
+    }
     size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
     struct block *b = a->head;
     if (b->size - b->used < size) {

@@ -177,8 +177,13 @@ static int load_flags(struct config *cfg, int argc, char **argv, int *nargs, cha
             value++;
         else if (i + 1 < argc)
             value = argv[++i];
-        if (len == 6 && strncmp(name, "config", 6) == 0)
+        if (len == 6 && strncmp(name, "config", 6) == 0) {
+            if (!value) {
+                snprintf(err, errlen, "option --config needs a value");
+                return MZ_EINVAL;
+            }
             continue;
+        }
         const struct setting *s = find(name, len);
         if (!s) {
             snprintf(err, errlen, "unknown option --%.*s (see --help)", (int)len, name);

@@ -82,6 +82,8 @@ int csv_next(struct csv *c)
         if (c->lineno == 1 && n >= 3 && memcmp(c->line, "\xef\xbb\xbf", 3) == 0) {
             memmove(c->line, c->line + 3, n - 3); /* a UTF-8 byte-order mark */
             n -= 3;
+            if (n == 0)
+                continue; /* nothing but the mark: a blank line */
         }
         return split(c, c->line, n);
     }

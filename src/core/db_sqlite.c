@@ -304,8 +304,9 @@ static int sl_copy_row(struct db *base, const char *const *values, const size_t 
     struct sl_stmt *st = db->copy;
     int n = sqlite3_bind_parameter_count(st->stmt);
     for (int i = 0; i < n; i++) {
-        int rc = values[i] ? sqlite3_bind_text64(st->stmt, i + 1, values[i], lens[i],
-                                                 SQLITE_STATIC, SQLITE_UTF8)
+        size_t len = !values[i] ? 0 : lens ? lens[i] : strlen(values[i]);
+        int rc = values[i] ? sqlite3_bind_text64(st->stmt, i + 1, values[i], len, SQLITE_STATIC,
+                                                 SQLITE_UTF8)
                            : sqlite3_bind_null(st->stmt, i + 1);
         if (rc != SQLITE_OK)
             return db->copy_err = map_rc(db, rc);

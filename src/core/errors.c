@@ -17,10 +17,9 @@ static const struct error_info errors[MZ_ERROR_COUNT] = {
 
 static const struct error_info *lookup(int err)
 {
-    int index = -err - 1;
-    if (index < 0 || index >= MZ_ERROR_COUNT)
+    if (err >= 0 || err < -MZ_ERROR_COUNT) /* checked before negating: -INT_MIN overflows */
         return &errors[MZ_EINTERNAL_INDEX];
-    return &errors[index];
+    return &errors[-err - 1];
 }
 
 int mz_error_status(int err) { return lookup(err)->status; }

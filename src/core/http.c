@@ -93,8 +93,40 @@ static enum http_method parse_method(const char *m)
     return 0;
 }
 
-/* Matches pattern ("/a/{x}/b") against path; writes {x} values (pointing into scratch,
- * a copy of path with segment ends cut) into values. */
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes len bytes of s into out (NUL-terminated), except that "%00" stays as it
+ * is: a NUL would silently cut a value short ("51%00abc" read as "51"); left literal, it fails
+ * the value's own validation and the client hears why. Returns the decoded length. */
+static size_t percent_decode(const char *s, size_t len, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        int hi = s[i] == '%' && i + 2 < len ? hex_value(s[i + 1]) : -1;
+        int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
+        if (lo >= 0 && (hi | lo) != 0) {
+            out[o++] = (char)(hi * 16 + lo);
+            i += 3;
+            continue;
+        }
+        out[o++] = s[i++];
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* Matches pattern ("/a/{x}/b") against the raw (still percent-encoded) path, so that an
+ * encoded "/" (%2F) stays inside its segment. Writes the decoded {x} values into values,
+ * pointing into scratch (at least strlen(path) + 1 bytes per value). */
 static bool match(const char *pattern, const char *path, const char **values, char *scratch)
 {
     size_t nvalues = 0;
@@ -108,10 +140,8 @@ static bool match(const char *pattern, const char *path, const char **values, ch
             if (!close || len == 0 || nvalues == ROUTE_MAX_PATH_PARAMS)
                 return false;
             if (values) {
-                memcpy(out, s, len);
-                out[len] = '\0';
                 values[nvalues] = out;
-                out += len + 1;
+                out += percent_decode(s, len, out) + 1;
             }
             nvalues++;
             p = close + 1;
@@ -312,39 +342,51 @@ static bool is_json_type(const char *type)
            (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
-static struct request *begin(struct MHD_Connection *conn, const char *url, const char *method)
+/* libmicrohttpd's URI callback: the first thing known of a request, with the raw URI. The
+ * request is created here so that routing sees the path before percent-decoding; what this
+ * returns is the request's context in every later callback. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
+    (void)cls;
     struct arena *a = arena_new();
     struct request *rq = arena_calloc(a, 1, sizeof *rq);
     rq->arena = a;
     rq->conn = conn;
-    rq->url = arena_strdup(a, url);
     rq->started_ns = now_ns();
     snprintf(rq->id, sizeof rq->id, "%08lx%08llx", server_epoch,
              (unsigned long long)atomic_fetch_add(&request_counter, 1));
     atomic_fetch_add(&in_flight, 1);
+    const char *query = strchr(uri, '?');
+    rq->url = arena_strndup(a, uri, query ? (size_t)(query - uri) : strlen(uri));
+    return rq;
+}
 
+/* First call of the access handler: route, declared length, media type. */
+static void begin(struct request *rq, const char *method)
+{
+    struct arena *a = rq->arena;
+    struct MHD_Connection *conn = rq->conn;
+    rq->begun = true;
     rq->method = parse_method(method);
-    char *scratch = arena_alloc(a, strlen(url) + 1);
+    char *scratch = arena_alloc(a, strlen(rq->url) + 1);
     int rc = rq->method ? http_route_find(rq->method, rq->url, &rq->route, rq->path_values, scratch)
                         : (http_route_find(HTTP_GET, rq->url, &rq->route, NULL, scratch) == MZ_ENOROUTE
                                ? MZ_ENOROUTE : MZ_EMETHOD);
     if (rc) {
         rq->route = NULL;
         rq->early_error = rc;
-        return rq;
+        return;
     }
     const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
     if (length && strtoull(length, NULL, 10) > (unsigned long long)server_cfg->body_limit) {
         rq->early_error = MZ_ETOOBIG;
-        return rq;
+        return;
     }
     if (rq->route->flags & R_BODY) {
         const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         if (!is_json_type(type))
             rq->early_error = MZ_EMEDIA;
     }
-    return rq;
 }
 
 static void collect(struct request *rq, const char *data, size_t size)
@@ -384,10 +426,27 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
     if (json_utf8_valid(key, key_size) && (!value || json_utf8_valid(value, value_size)))
         return MHD_YES;
     c->bad = true;
-    http_fail(c->rq, MZ_EBADREQ, json_utf8_valid(key, key_size)
-                                     ? arena_strndup(c->rq->arena, key, key_size) : NULL,
-              "查询参数含有非法字符（须为合法的 UTF-8 文本）");
+    http_fail(c->rq, MZ_EINVAL, json_utf8_valid(key, key_size)
+                                    ? arena_strndup(c->rq->arena, key, key_size) : NULL,
+              "参数含有非法字符（须为合法的 UTF-8 文本）");
     return MHD_NO;
+}
+
+/* Every decoded {param} of the path must be UTF-8 text; else 400 naming the parameter. */
+static bool path_values_valid(struct request *rq)
+{
+    size_t i = 0;
+    for (const char *p = strchr(rq->route->path, '{'); p && i < ROUTE_MAX_PATH_PARAMS;
+         p = strchr(p + 1, '{'), i++) {
+        const char *v = rq->path_values[i];
+        if (json_utf8_valid(v, strlen(v)))
+            continue;
+        const char *close = strchr(p, '}');
+        http_fail(rq, MZ_EINVAL, arena_strndup(rq->arena, p + 1, (size_t)(close - p - 1)),
+                  "参数含有非法字符（须为合法的 UTF-8 文本）");
+        return false;
+    }
+    return true;
 }
 
 static void free_body(void *body) { json_decref(body); }
@@ -422,10 +481,8 @@ static void dispatch(struct request *rq)
     }
     struct arg_check check = { rq, false };
     MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, check_arg, &check);
-    if (check.bad || !json_utf8_valid(rq->url, strlen(rq->url))) {
-        http_fail(rq, MZ_EBADREQ, NULL, "请求地址含有非法字符（须为合法的 UTF-8 文本）");
+    if (check.bad || !path_values_valid(rq))
         return;
-    }
     if ((rq->route->flags & R_BODY) && parse_body(rq) != 0)
         return;
     if (!(rq->route->flags & R_NODB)) {
@@ -448,11 +505,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *upload_data, size_t *upload_data_size, void **ctx)
 {
     (void)cls;
+    (void)conn;
+    (void)url;
     (void)version;
     struct request *rq = *ctx;
-    if (!rq) {
-        rq = begin(conn, url, method);
-        *ctx = rq;
+    if (!rq->begun) {
+        begin(rq, method);
         if (rq->early_error == MZ_ETOOBIG) {
             /* Refuse a declared oversized body before it is sent (the connection closes). */
             http_fail(rq, MZ_ETOOBIG, NULL, NULL);
@@ -501,37 +559,12 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     log_info("http: %s", msg);
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Percent-decoding of paths and query arguments, except that "%00" stays as it is: a NUL
- * would silently cut a value short ("51%00abc" read as "51"); left literal, it fails the
- * value's own validation and the client hears why. */
+/* Query arguments are decoded like path values (see percent_decode). */
 static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
 {
     (void)cls;
     (void)conn;
-    char *r = s, *w = s;
-    while (*r) {
-        int hi = r[0] == '%' ? hex_value(r[1]) : -1;
-        int lo = hi >= 0 ? hex_value(r[2]) : -1;
-        if (lo >= 0 && (hi | lo) != 0) {
-            *w++ = (char)(hi * 16 + lo);
-            r += 3;
-            continue;
-        }
-        *w++ = *r++;
-    }
-    *w = '\0';
-    return (size_t)(w - s);
+    return percent_decode(s, strlen(s), s);
 }
 
 /* "127.0.0.1:8080" → addr; false when malformed. */
@@ -607,6 +640,7 @@ int http_serve(const struct config *cfg)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->header_limit,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
         MHD_OPTION_END);
     if (!d) {

@@ -65,13 +65,14 @@ struct request {
     struct arena *arena;
     struct MHD_Connection *conn;
     enum http_method method;
-    const char *url;
+    const char *url;         /* the path as sent (percent-encoded), without the query */
     const struct route *route;
     const char *path_values[ROUTE_MAX_PATH_PARAMS];
     struct db *db;           /* the worker thread's connection; NULL for R_NODB routes */
     json_t *body;            /* the parsed object for R_BODY routes */
     char id[20];             /* request id: X-Request-Id header and every log line */
     /* filled by the server while reading */
+    bool begun;              /* the access handler has been called */
     int early_error;
     char *raw;
     size_t raw_len, raw_cap;
@@ -106,8 +107,9 @@ void http_add_routes(const struct route *table);
 /* The registered routes, for OpenAPI and tests: count and the i-th route. */
 size_t http_route_count(void);
 const struct route *http_route_at(size_t i);
-/* The route matching method and path: 0 with *out set; MZ_ENOROUTE or MZ_EMETHOD. path_values
- * (may be NULL) receives pointers into `scratch` (at least strlen(path)+1 bytes). */
+/* The route matching method and the raw (percent-encoded) path: 0 with *out set; MZ_ENOROUTE
+ * or MZ_EMETHOD. path_values (may be NULL) receives the percent-decoded {param} values, pointing
+ * into `scratch` (at least strlen(path)+1 bytes); "%00" is left undecoded. */
 int http_route_find(enum http_method method, const char *path, const struct route **out,
                     const char **path_values, char *scratch);
 const char *http_method_name(enum http_method m);

@@ -11,6 +11,12 @@
 // on SIGTERM. Prints `ok <backend> <test>` or `FAIL <backend> <test>: <reason>` per test and
 // last `N passed, N failed`; exits 1 when a test failed. Logs go to a temp directory that is
 // kept, and named, when something failed.
+//
+// Case files are described in lib/cases.mjs. A scenario module exports
+// `tests = [{name, server?: 'default'|'tight', fn: async (ctx) => note?}]`; a test fails when fn
+// throws, and a string it returns is printed after its name. ctx holds base and port of the
+// test's server, tightBase, tightPort, bin, db, backend, workDir (the temp directory, for the
+// logs of servers a scenario starts itself) and assert (node:assert/strict).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -106,7 +112,8 @@ async function prepareDatabase(report, { bin, backend, dbUrl, regions }, workDir
       if (step.name === 'regions import' && !fs.existsSync(regions))
         throw new Error(`regions directory ${regions} does not exist (run npm ci, or pass --regions)`);
       const exit = await runCommand(bin, step.args, logPath, step.timeoutMs);
-      if (exit.code !== 0) throw new Error(`\`minzheng ${step.args.join(' ')}\` failed: ${describeExit(exit)}`);
+      if (exit.code !== 0)
+        throw new Error(`\`minzheng ${step.args.join(' ')}\` failed: ${describeExit(exit)}`);
     });
     if (!ok) {
       printTail('setup log', logPath);

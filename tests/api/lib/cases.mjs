@@ -49,7 +49,7 @@ export function loadCases(dir) {
 }
 
 // The request of a case as {method, path, headers, body (Buffer or undefined)}.
-export function caseRequest({ method = 'GET', path: rawPath, headers = {}, body, bodyBase64 }) {
+function caseRequest({ method = 'GET', path: rawPath, headers = {}, body, bodyBase64 }) {
   const urlPath = rawPath.replace(/[^\x00-\x7f]+/gu, encodeURIComponent);
   if (bodyBase64 !== undefined)
     return { method, path: urlPath, headers, body: Buffer.from(bodyBase64, 'base64') };
@@ -71,7 +71,8 @@ export function checkResponse(res) {
     try {
       body = JSON.parse(decodeUtf8(res.bytes));
     } catch (err) {
-      throw new Error(`status ${res.status}, body is not JSON (${err.message}): ${brief(res.bytes.toString('latin1'))}`);
+      const text = brief(res.bytes.toString('latin1'));
+      throw new Error(`status ${res.status}, body is not JSON (${err.message}): ${text}`);
     }
   }
   if (res.status >= 400) checkErrorBody(res.status, body, requestId);
@@ -83,7 +84,7 @@ function checkErrorBody(status, body, requestId) {
   if (typeof error?.code !== 'string' || typeof error.message !== 'string' || !error.message)
     throw new Error(`status ${status} without {"error":{"code","message"}}: ${brief(body)}`);
   if (error.request_id !== undefined && error.request_id !== requestId)
-    throw new Error(`error.request_id ${brief(error.request_id)} is not the X-Request-Id ${brief(requestId)}`);
+    throw new Error(`error.request_id ${brief(error.request_id)} is not the X-Request-Id ${requestId}`);
 }
 
 // Sends a case's request to base and throws an Error saying what differs from its expect.

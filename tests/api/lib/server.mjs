@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { send } from './http.mjs';
 
 // A port that was free a moment ago: bind port 0, read the port, close.
-export function freePort() {
+function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);

@@ -82,7 +82,8 @@ async function hammer({ base }) {
     agent.destroy();
   }
   const seconds = (Date.now() - started) / 1000;
-  const summary = `${stats.total} requests in ${seconds.toFixed(1)} s, ${Math.round(stats.total / seconds)}/s`;
+  const rate = Math.round(stats.total / seconds);
+  const summary = `${stats.total} requests in ${seconds.toFixed(1)} s, ${rate}/s`;
   if (stats.errors || stats.non2xx) {
     throw new Error(`${summary}: ${stats.errors} errors, ${stats.non2xx} non-2xx; `
       + `first: ${stats.examples.slice(0, 3).join('; ')}`);

@@ -168,7 +168,8 @@ Test(ids, prefix_len_matches_level)
                                          "510104017000", "110101001001", "441900003000" };
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         int level = ids_region_level(codes[i]);
-        int end = ids_region_prefix_len(level), start = level > 1 ? ids_region_prefix_len(level - 1) : 0;
+        int end = ids_region_prefix_len(level);
+        int start = level > 1 ? ids_region_prefix_len(level - 1) : 0;
         for (int j = end; j < REGION_CODE_LEN; j++)
             cr_assert_eq(codes[i][j], '0', "ids-9.%zu: %s digit %d", i + 1, codes[i], j + 1);
         bool nonzero = false;
