@@ -68,15 +68,35 @@ static const char *access_time(void)
     return when;
 }
 
+/* The path as one safe token: control characters, spaces and DEL become %XX, so that no
+ * request can add or split a log line; cut at 512 bytes. */
+static void safe_path(const char *path, char *out, size_t outlen)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)path; *p && o + 4 < outlen; p++) {
+        if (*p <= 0x20 || *p == 0x7f) {
+            out[o++] = '%';
+            out[o++] = hex[*p >> 4];
+            out[o++] = hex[*p & 15];
+        } else {
+            out[o++] = (char)*p;
+        }
+    }
+    out[o] = '\0';
+}
+
 void log_access(const char *rid, const char *method, const char *path, int status,
                 unsigned long long bytes, unsigned long long micros)
 {
     if (!access_file)
         return;
     const char *when = access_time();
+    char safe[516];
+    safe_path(path, safe, sizeof safe);
     /* One fprintf per line: stdio locks the stream, so lines never interleave. */
-    fprintf(access_file, "%s %s %s %.512s %d %llu %lluus\n", when, rid, method, path, status,
-            bytes, micros);
+    fprintf(access_file, "%s %s %s %s %d %llu %lluus\n", when, rid, method, safe, status, bytes,
+            micros);
 }
 
 void log_flush(void)
