@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "admin.h"
+#include "config.h"
 #include "db.h"
 #include "demo.h"
 #include "errors.h"
@@ -42,19 +44,42 @@ static int set_demo_county(struct db *db)
     return rc < 0 ? rc : 0;
 }
 
-int demo_load(struct db *db, const char *regions_dir)
+/* One account per role a visitor wants to try, in the county and one of its townships. */
+static int demo_accounts(struct db *db)
+{
+    static const struct { const char *login, *name, *region, *role; } accounts[] = {
+        { "demo.intake", "陵江镇受理员", "510824100", "intake" },
+        { "demo.reviewer", "陵江镇审核员", "510824100", "reviewer" },
+        { "demo.approver", "苍溪县审批员", "510824", "approver" },
+        { "demo.sysadmin", "苍溪县系统管理员", "510824", "sysadmin" },
+        { "demo.secadmin", "苍溪县安全管理员", "510824", "secadmin" },
+        { "demo.auditor", "苍溪县审计员", "510824", "auditor" },
+    };
+    printf("demo logins (fresh passwords on every `minzheng demo`):\n");
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof accounts / sizeof accounts[0]; i++)
+        rc = admin_demo_account(db, accounts[i].login, accounts[i].name, accounts[i].region,
+                                accounts[i].role);
+    return rc;
+}
+
+int demo_load(struct db *db, const struct config *cfg)
 {
     int rc = migrate_run(db, NULL);
+    if (rc == 0)
+        rc = admin_bootstrap(db, cfg);
     long long regions = 0;
     if (rc == 0)
         rc = region_count(db, &regions);
     if (rc == 0 && regions == 0) {
         struct region_import_stats stats;
-        rc = region_import(db, regions_dir, &stats);
+        rc = region_import(db, cfg->regions_dir, &stats);
     }
     if (rc == 0)
         rc = set_demo_county(db);
     if (rc == 0)
         printf("demo county: 四川省广元市苍溪县 (510824), 34 townships, 457 villages\n");
+    if (rc == 0)
+        rc = demo_accounts(db);
     return rc;
 }

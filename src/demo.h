@@ -4,14 +4,16 @@
 #ifndef MZ_DEMO_H
 #define MZ_DEMO_H
 
+struct config;
 struct db;
 
 /* The demo county: 四川省广元市苍溪县 (510824), a largely rural county of 34 townships and
  * 457 villages — typical of the places the social-assistance plans are written for. */
 #define DEMO_COUNTY "510824000000"
 
-/* Migrates db, loads the region tree from regions_dir when it is empty, and records the demo
- * county in the settings. Prints what it did. Returns 0 or an MZ_E… error. */
-int demo_load(struct db *db, const char *regions_dir);
+/* Migrates db (creating the first administrators), loads the region tree when it is empty,
+ * records the demo county, and gives the demo accounts fresh passwords, printed. Returns 0 or
+ * an MZ_E… error. */
+int demo_load(struct db *db, const struct config *cfg);
 
 #endif

@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "admin.h"
+#include "core/audit.h"
+#include "core/auth_routes.h"
 #include "core/config.h"
 #include "core/core_routes.h"
 #include "core/db.h"
@@ -19,6 +22,7 @@
 #include "core/http.h"
 #include "core/log.h"
 #include "core/migrate.h"
+#include "core/password.h"
 #include "core/version.h"
 #include "demo.h"
 #include "registry/region.h"
@@ -34,6 +38,8 @@ static int cmd_serve(struct config *cfg, int nargs, char **args);
 static int cmd_migrate(struct config *cfg, int nargs, char **args);
 static int cmd_regions(struct config *cfg, int nargs, char **args);
 static int cmd_demo(struct config *cfg, int nargs, char **args);
+static int cmd_user(struct config *cfg, int nargs, char **args);
+static int cmd_audit(struct config *cfg, int nargs, char **args);
 
 static const struct command commands[] = {
     { "serve", cmd_serve, "serve [--listen ADDR:PORT] [--db PATH|URL] [--threads N]",
@@ -45,7 +51,12 @@ static const struct command commands[] = {
       "transaction; DIR defaults to --regions-dir." },
     { "demo", cmd_demo, "demo [--db PATH|URL]",
       "Prepare the demo site: migrate, load the region tree, mark the demo county "
-      "(四川省广元市苍溪县 510824)." },
+      "(四川省广元市苍溪县 510824), create demo accounts and print their logins." },
+    { "user", cmd_user, "user add LOGIN REGION ROLE[,ROLE…] [NAME] | user reset|lock|unlock LOGIN",
+      "Manage accounts on the server itself; prints one-time passwords once (audited)." },
+    { "audit", cmd_audit, "audit verify | audit prune [DAYS]",
+      "Verify the audit log's hash chain (names the first altered, inserted or deleted entry), "
+      "or prune entries older than DAYS (at least 180) keeping the chain verifiable." },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -94,9 +105,15 @@ static int cmd_serve(struct config *cfg, int nargs, char **args)
                         "run `minzheng migrate` first", current, migrate_latest_version());
         return 1;
     }
+    if (password_init() != 0 || audit_key_load(cfg->audit_key_file, 0) != 0)
+        return 1;
     if (log_access_open(cfg->access_log) != 0)
         return 1;
     http_add_routes(core_routes);
+    http_add_routes(auth_routes);
+    http_add_routes(user_routes);
+    http_add_routes(token_routes);
+    http_add_routes(audit_routes);
     http_add_routes(region_routes);
     rc = http_serve(cfg);
     log_access_close();
@@ -117,6 +134,8 @@ static int cmd_migrate(struct config *cfg, int nargs, char **args)
     int rc = migrate_run(db, &applied);
     if (rc == 0)
         rc = migrate_current_version(db, &version);
+    if (rc == 0)
+        rc = admin_bootstrap(db, cfg);
     db_close(db);
     if (rc)
         return 1;
@@ -157,9 +176,19 @@ static int cmd_demo(struct config *cfg, int nargs, char **args)
     struct db *db = open_db(cfg);
     if (!db)
         return 1;
-    int rc = demo_load(db, cfg->regions_dir);
+    int rc = demo_load(db, cfg);
     db_close(db);
     return rc == 0 ? 0 : 1;
+}
+
+static int cmd_user(struct config *cfg, int nargs, char **args)
+{
+    return admin_user(cfg, nargs, args);
+}
+
+static int cmd_audit(struct config *cfg, int nargs, char **args)
+{
+    return admin_audit(cfg, nargs, args);
 }
 
 static bool wants_help(int argc, char **argv)

@@ -42,6 +42,17 @@ static const struct setting settings[] = {
     NUM(per_ip_connections, "256", 0, 1000000, "simultaneous connections per client address; 0: no limit"),
     NUM(timeout, "30", 1, 3600, "seconds a connection may stay idle before it is closed"),
     NUM(shutdown_grace, "10", 0, 3600, "seconds to finish requests in flight on SIGTERM"),
+    STR(audit_key_file, "var/audit.key",
+        "secret key of the audit hash chain (created by migrate; keep it outside the database)"),
+    STR(app_role, "minzheng_app",
+        "PostgreSQL role the server runs as: migrate grants it INSERT and SELECT only on the audit log"),
+    NUM(session_idle, "1800", 10, 86400, "seconds a session may stay idle (等保: 30 minutes)"),
+    NUM(session_absolute, "43200", 60, 604800, "seconds a session may last at most (12 hours)"),
+    NUM(lockout_attempts, "5", 1, 100, "failed logins in a row that lock an account"),
+    NUM(lockout_seconds, "900", 1, 86400, "seconds an account stays locked (15 minutes)"),
+    NUM(password_max_age_days, "90", 1, 3650, "days before a password must be changed"),
+    NUM(password_history, "5", 0, 24, "earlier passwords that may not be reused"),
+    NUM(cookie_secure, "0", 0, 1, "1: mark cookies Secure (set it when served over HTTPS)"),
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 

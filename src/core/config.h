@@ -27,6 +27,15 @@ struct config {
     long per_ip_connections;
     long timeout;                    /* seconds idle before a connection is closed */
     long shutdown_grace;             /* seconds to finish requests in flight on SIGTERM */
+    char audit_key_file[CONFIG_STR_MAX];
+    char app_role[CONFIG_STR_MAX];   /* PostgreSQL role the server connects as (grants) */
+    long session_idle;               /* seconds */
+    long session_absolute;           /* seconds */
+    long lockout_attempts;
+    long lockout_seconds;
+    long password_max_age_days;
+    long password_history;
+    long cookie_secure;              /* 1: cookies only over HTTPS (behind the TLS gateway) */
 };
 
 /*

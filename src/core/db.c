@@ -1,8 +1,7 @@
 /*
  * core/db.c — dispatch of the storage interface (db.h) to its backend.
  *
- * Nothing here knows SQL dialects; transactions are plain BEGIN/COMMIT/ROLLBACK, which both
- * engines accept.
+ * Nothing here knows SQL dialects beyond how a write transaction begins.
  */
 #include <string.h>
 
@@ -67,7 +66,21 @@ void db_reset(struct db_stmt *st)
         st->ops->reset(st);
 }
 
-int db_begin(struct db *db) { return db->ops->exec(db, "BEGIN"); }
+int db_begin(struct db *db)
+{
+    return db->ops->exec(db, db->kind == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+int db_finish(struct db *db, int rc)
+{
+    if (rc == 0)
+        rc = db_commit(db);
+    if (rc)
+        db->ops->exec(db, "ROLLBACK");
+    return rc;
+}
+
+bool db_in_transaction(struct db *db) { return db->ops->in_transaction(db); }
 int db_commit(struct db *db) { return db->ops->exec(db, "COMMIT"); }
 int db_rollback(struct db *db) { return db->ops->exec(db, "ROLLBACK"); }
 

@@ -64,9 +64,16 @@ int64_t db_changes(struct db_stmt *st);
 /* Clears bindings and results so the statement can run again. Always safe to call. */
 void db_reset(struct db_stmt *st);
 
+/* BEGIN (on SQLite BEGIN IMMEDIATE: a writer takes the write lock up front, so concurrent
+ * writers wait for each other instead of failing on a stale snapshot). */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
+/* Ends the open transaction: COMMIT when rc is 0, else ROLLBACK. Returns rc, or the commit's
+ * error. Lets a sequence read `rc = db_begin(db); if (rc == 0) rc = …; return db_finish(db, rc);`. */
+int db_finish(struct db *db, int rc);
+/* True while a transaction is open on the connection. */
+bool db_in_transaction(struct db *db);
 
 /* Bulk load into table(columns…); values[i] NULL means SQL NULL. Must run inside a
  * transaction (db_begin). db_copy_end() returns the first error of the whole copy. */

@@ -14,6 +14,7 @@ struct db_ops {
     void (*close)(struct db *db);
     const char *(*errmsg)(struct db *db);
     bool (*ping)(struct db *db);
+    bool (*in_transaction)(struct db *db);
     int (*exec)(struct db *db, const char *sql);
     int (*prepare)(struct db *db, const char *sql, struct db_stmt **out);
     int (*bind_text)(struct db_stmt *st, int index, const char *text, size_t len);

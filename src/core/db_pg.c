@@ -456,6 +456,12 @@ static const char *pg_errmsg(struct db *base)
     return ((struct pg_db *)base)->errmsg;
 }
 
+static bool pg_in_transaction(struct db *base)
+{
+    PGTransactionStatusType t = PQtransactionStatus(((struct pg_db *)base)->conn);
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
 static bool pg_ping(struct db *base)
 {
     struct pg_db *db = (struct pg_db *)base;
@@ -838,6 +844,7 @@ const struct db_ops db_pg_ops = {
     .close = pg_close,
     .errmsg = pg_errmsg,
     .ping = pg_ping,
+    .in_transaction = pg_in_transaction,
     .exec = pg_exec,
     .prepare = pg_prepare,
     .bind_text = pg_bind_text,

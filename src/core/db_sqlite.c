@@ -118,6 +118,11 @@ static bool sl_ping(struct db *base)
     return sqlite3_exec(db->handle, "SELECT 1", NULL, NULL, NULL) == SQLITE_OK;
 }
 
+static bool sl_in_transaction(struct db *base)
+{
+    return !sqlite3_get_autocommit(((struct sl_db *)base)->handle);
+}
+
 static int sl_exec(struct db *base, const char *sql)
 {
     struct sl_db *db = (struct sl_db *)base;
@@ -332,6 +337,7 @@ const struct db_ops db_sqlite_ops = {
     .close = sl_close,
     .errmsg = sl_errmsg,
     .ping = sl_ping,
+    .in_transaction = sl_in_transaction,
     .exec = sl_exec,
     .prepare = sl_prepare,
     .bind_text = sl_bind_text,

@@ -19,6 +19,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -27,6 +28,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "audit.h"
+#include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "errors.h"
@@ -286,6 +289,8 @@ static enum MHD_Result send_reply(struct request *rq)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     if (rq->err.code == MZ_EMETHOD)
         MHD_add_response_header(resp, "Allow", allowed_methods(rq));
+    if (rq->set_cookie)
+        MHD_add_response_header(resp, "Set-Cookie", rq->set_cookie);
     enum MHD_Result ok = MHD_queue_response(rq->conn, (unsigned)rq->status, resp);
     MHD_destroy_response(resp);
     return ok;
@@ -342,6 +347,22 @@ static bool is_json_type(const char *type)
            (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
+/* "ip:port" of the client. */
+static void describe_client(struct MHD_Connection *conn, char *out, size_t outlen)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, outlen, "-");
+    if (!info || !info->client_addr)
+        return;
+    char ip[INET6_ADDRSTRLEN] = "";
+    if (info->client_addr->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)info->client_addr;
+        inet_ntop(AF_INET, &in->sin_addr, ip, sizeof ip);
+        snprintf(out, outlen, "%s:%u", ip, ntohs(in->sin_port));
+    }
+}
+
 /* libmicrohttpd's URI callback: the first thing known of a request, with the raw URI. The
  * request is created here so that routing sees the path before percent-decoding; what this
  * returns is the request's context in every later callback. */
@@ -358,6 +379,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     atomic_fetch_add(&in_flight, 1);
     const char *query = strchr(uri, '?');
     rq->url = arena_strndup(a, uri, query ? (size_t)(query - uri) : strlen(uri));
+    rq->now = (int64_t)time(NULL);
+    describe_client(conn, rq->source, sizeof rq->source);
     return rq;
 }
 
@@ -469,6 +492,71 @@ static int parse_body(struct request *rq)
     return 0;
 }
 
+const struct config *http_config(void) { return server_cfg; }
+
+int http_audit(struct request *rq, const char *action, const char *object_type,
+               const char *object_id, const char *region, const char *outcome,
+               const char *detail)
+{
+    const struct principal *p = rq->who;
+    struct audit_actor actor = {
+        .id = p ? p->user_id : 0,
+        .login = p ? p->login : "-",
+        .role = p ? p->roles : "-",
+        .source = rq->source,
+        .request_id = rq->id,
+    };
+    struct audit_event ev = {
+        .action = action,
+        .object_type = object_type,
+        .object_id = object_id,
+        .region = region ? region : p ? p->region : SCOPE_NATIONAL,
+        .outcome = outcome,
+        .detail = detail ? detail : "",
+    };
+    int rc = audit_append(rq->db, &actor, &ev);
+    if (rc)
+        log_error(rq->id, "audit entry %s could not be written: %s", action, db_errmsg(rq->db));
+    return rc;
+}
+
+static bool csrf_matches(const struct principal *p, const char *header)
+{
+    return header && p->csrf && strlen(header) == strlen(p->csrf) &&
+           sodium_memcmp(header, p->csrf, strlen(header)) == 0;
+}
+
+/* Who is asking, and may they? 401 without a valid session or token, 403 for a password that
+ * must be changed first, a missing CSRF token on a change, or a missing permission (audited). */
+static int authorize(struct request *rq)
+{
+    struct principal *p = arena_calloc(rq->arena, 1, sizeof *p);
+    const char *authz = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Authorization");
+    int rc;
+    if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
+        rc = auth_bearer(rq->db, rq->arena, authz + 7, rq->now, p);
+    } else {
+        const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, AUTH_COOKIE);
+        rc = auth_session(rq->db, server_cfg, rq->arena, cookie, rq->now, p);
+    }
+    if (rc == MZ_EAUTH)
+        return http_fail(rq, MZ_EAUTH, NULL, "请先登录，或登录已过期");
+    if (rc)
+        return http_fail(rq, rc, NULL, NULL);
+    rq->who = p;
+    if (p->must_change_password && !(rq->route->flags & R_PWCHANGE))
+        return http_fail(rq, MZ_EPWCHANGE, NULL, NULL);
+    if (rq->method != HTTP_GET && !p->via_token &&
+        !csrf_matches(p, MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-CSRF-Token")))
+        return http_fail(rq, MZ_ECSRF, NULL, NULL);
+    if (!principal_can(p, rq->route->perm)) {
+        rc = http_audit(rq, "access.denied", "route", rq->route->path, NULL, "denied",
+                        rq->route->perm);
+        return http_fail(rq, rc ? rc : MZ_EPERM, NULL, NULL);
+    }
+    return 0;
+}
+
 static void dispatch(struct request *rq)
 {
     if (rq->early_error) {
@@ -492,6 +580,8 @@ static void dispatch(struct request *rq)
             return;
         }
     }
+    if (rq->route->perm && authorize(rq) != 0)
+        return;
     int rc = rq->route->fn(rq);
     if (rc && rq->err.code == 0)
         http_fail(rq, rc, NULL, NULL);

@@ -21,6 +21,7 @@
 
 struct db;
 struct config;
+struct principal;
 struct request;
 
 enum http_method { HTTP_GET = 1, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE };
@@ -29,6 +30,9 @@ enum http_method { HTTP_GET = 1, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE };
 #define R_BODY 0x1   /* takes a JSON object body (415 when not JSON, 400 when malformed) */
 #define R_WRITE 0x2  /* changes data */
 #define R_NODB 0x4   /* needs no database connection (health reports it itself) */
+#define R_PWCHANGE 0x8 /* allowed while the caller must change its password */
+#define R_UNSCOPED 0x10 /* reads reference data that is the same for every region (the region
+                         * tree): the scope test of every route skips it, by declaration */
 
 typedef int (*route_fn)(struct request *rq);
 
@@ -48,7 +52,8 @@ struct route {
     enum http_method method;
     const char *path;        /* "/api/v1/regions/{code}/children" */
     route_fn fn;
-    const char *perm;        /* permission needed; NULL for public routes */
+    const char *perm;        /* permission needed (PERM_SELF: any signed-in caller); NULL for
+                              * public routes */
     unsigned flags;
     const char *tag;         /* OpenAPI tag: the domain */
     const char *summary;     /* zh-CN, one line */
@@ -71,6 +76,10 @@ struct request {
     struct db *db;           /* the worker thread's connection; NULL for R_NODB routes */
     json_t *body;            /* the parsed object for R_BODY routes */
     char id[20];             /* request id: X-Request-Id header and every log line */
+    char source[64];         /* client address "ip:port" */
+    const struct principal *who; /* the authenticated caller; NULL on public routes */
+    int64_t now;             /* Unix seconds at the start of the request */
+    const char *set_cookie;  /* a Set-Cookie header value for the reply, or NULL */
     /* filled by the server while reading */
     bool begun;              /* the access handler has been called */
     int early_error;
@@ -101,6 +110,18 @@ int http_reply_json(struct request *rq, int status, struct jw *w);
  * `return http_fail(rq, MZ_EINVAL, "code", "行政区划代码应为……");`. field and message may be
  * NULL (message defaults to the zh-CN text of errors.def); both must outlive the request. */
 int http_fail(struct request *rq, int err, const char *field, const char *message);
+
+/* The server's settings (valid while it runs). */
+const struct config *http_config(void);
+
+/*
+ * Appends an audit entry for this request: the caller (or "-" before login), its source
+ * address and the request id come from rq. region is the 12-digit region of the object (NULL:
+ * the caller's). Returns 0 or MZ_E… — the caller must then fail the operation (fail-closed).
+ */
+int http_audit(struct request *rq, const char *action, const char *object_type,
+               const char *object_id, const char *region, const char *outcome,
+               const char *detail);
 
 /* Registers a NULL-path-terminated table; call before http_serve(). */
 void http_add_routes(const struct route *table);

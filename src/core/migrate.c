@@ -88,7 +88,8 @@ static int record(struct db *db, const struct migration_file *f)
     return rc < 0 ? rc : 0;
 }
 
-/* Applies version v (every file of that version for this engine) in one transaction. */
+/* Applies version v (every file of that version for this engine, in order) in one transaction
+ * and records it once, under the name of its first file. */
 static int apply_version(struct db *db, int v)
 {
     int rc = lock(db);
@@ -99,23 +100,24 @@ static int apply_version(struct db *db, int v)
         db_rollback(db);
         return 0; /* another process applied it meanwhile */
     }
+    const struct migration_file *first = NULL;
     for (size_t i = 0; rc == 0 && i < migration_file_count; i++) {
         const struct migration_file *f = &migration_files[i];
-        if (file_version(f) != v || !file_for(f, db_kind(db)))
+        if (file_version(f) != v)
+            continue;
+        if (!first)
+            first = f;
+        if (!file_for(f, db_kind(db)))
             continue;
         rc = db_exec(db, f->sql);
-        if (rc == 0)
-            rc = record(db, f);
         if (rc == 0)
             log_info("applied migration %s", f->name);
         else
             log_error(NULL, "migration %s failed: %s", f->name, db_errmsg(db));
     }
-    if (rc == 0)
-        rc = db_commit(db);
-    if (rc)
-        db_rollback(db);
-    return rc;
+    if (rc == 0 && first)
+        rc = record(db, first);
+    return db_finish(db, rc);
 }
 
 int migrate_run(struct db *db, int *applied)

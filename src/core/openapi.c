@@ -96,9 +96,10 @@ static void write_operation(struct jw *w, const struct route *r)
     jw_arr(w);
     jw_str(w, r->tag);
     jw_arr_end(w);
-    if (r->perm) {
+    if (r->perm)
         jw_kv_str(w, "x-permission", r->perm);
-    }
+    if (r->flags & R_UNSCOPED)
+        jw_kv_bool(w, "x-unscoped", true);
     write_params(w, r);
     if (r->flags & R_BODY) {
         jw_key(w, "requestBody");
@@ -120,6 +121,10 @@ static void write_operation(struct jw *w, const struct route *r)
     jw_obj(w);
     write_response(w, "200", "成功", false);
     write_response(w, "400", "请求参数或请求体不合法", true);
+    if (r->perm) {
+        write_response(w, "401", "未登录或登录已过期", true);
+        write_response(w, "403", "没有权限、缺少 CSRF 令牌或须先修改口令", true);
+    }
     if (strchr(r->path, '{'))
         write_response(w, "404", "记录不存在", true);
     if (r->flags & R_BODY) {

@@ -1,6 +1,8 @@
 /*
  * registry/region_routes.c — the HTTP surface of the region tree: the table first, then thin
- * handlers (parse → store → reply).
+ * handlers (parse → store → reply). The tree is public reference data, the same for every
+ * user: reading it needs a signed-in caller with region:read but no data scope (R_UNSCOPED) —
+ * a county caseworker must resolve the hukou region of an applicant from another province.
  */
 #include <string.h>
 
@@ -21,23 +23,26 @@ static int region_resolve(struct request *rq);
     { "code", where, "string", what "（2、4、6、9 或 12 位数字）", req }
 
 const struct route region_routes[] = {
-    { .method = HTTP_GET, .path = "/api/v1/regions", .fn = region_search, .tag = "regions",
+    { .method = HTTP_GET, .path = "/api/v1/regions", .fn = region_search, .perm = "region:read",
+      .flags = R_UNSCOPED, .tag = "regions",
       .summary = "按名称搜索行政区划",
       .params = { { "q", "query", "string", "名称中包含的文字（1–50 个字符）", true },
                   { "under", "query", "string", "只在此区划之下搜索（2、4、6、9 或 12 位数字）", false },
                   { "level", "query", "integer", "层级：1 省级 … 5 村级", false },
                   { "limit", "query", "integer", "每页条数（1–200，默认 20）", false },
                   { "after", "query", "string", "上一页 next 的值", false } } },
-    { .method = HTTP_GET, .path = "/api/v1/regions/{code}", .fn = region_get, .tag = "regions",
+    { .method = HTTP_GET, .path = "/api/v1/regions/{code}", .fn = region_get, .perm = "region:read",
+      .flags = R_UNSCOPED, .tag = "regions",
       .summary = "行政区划详情（含上级路径）",
       .params = { CODE_PARAM("path", true, "区划代码") } },
     { .method = HTTP_GET, .path = "/api/v1/regions/{code}/children", .fn = region_children,
-      .tag = "regions", .summary = "下级行政区划",
+      .perm = "region:read", .flags = R_UNSCOPED, .tag = "regions", .summary = "下级行政区划",
       .params = { CODE_PARAM("path", true, "区划代码"),
                   { "limit", "query", "integer", "每页条数（1–500，默认 100）", false },
                   { "after", "query", "string", "上一页 next 的值", false } } },
     { .method = HTTP_POST, .path = "/api/v1/regions/resolve", .fn = region_resolve,
-      .flags = R_BODY, .tag = "regions", .summary = "批量解析区划代码为名称",
+      .perm = "region:read", .flags = R_BODY | R_UNSCOPED, .tag = "regions",
+      .summary = "批量解析区划代码为名称",
       .params = { { 0 } } },
     { 0 },
 };
