@@ -5,6 +5,7 @@
 #   pg-cluster.sh start DIR          create and start a cluster in DIR, create minzheng_test,
 #                                    print its URL (postgresql://postgres@127.0.0.1:PORT/NAME)
 #   pg-cluster.sh createdb DIR NAME  create database NAME in that cluster; prints its URL
+# The cluster also has a login role minzheng_app (no privileges of its own) for the server.
 #   pg-cluster.sh stop DIR           stop the cluster and remove DIR
 #
 # Stdout carries only the URL; everything else goes to DIR/setup.log (shown on failure).
@@ -109,6 +110,14 @@ create_database() {
     url_for "$1"
 }
 
+# The role the server runs as in production-like tests: it owns nothing, so `minzheng migrate`
+# (run as the owner) grants it what it may do — on the audit log only INSERT and SELECT.
+create_app_role() {
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$(cat "$DIR/port")" -U postgres -d postgres -q \
+        -c "CREATE ROLE minzheng_app LOGIN" >> "$DIR/setup.log" 2>&1 ||
+        fail_with_log "creating role minzheng_app failed"
+}
+
 stop_cluster() {
     [[ -d $DIR ]] || return 0
     [[ -f $DIR/$MARKER ]] || die "$DIR was not made by pg-cluster.sh; not removing it"
@@ -132,6 +141,7 @@ start)
     [[ $# -eq 2 ]] || usage
     init_cluster
     start_server
+    create_app_role
     create_database minzheng_test
     ;;
 createdb)

@@ -48,7 +48,7 @@ CREATE TABLE password_history (
 );
 CREATE INDEX password_history_user ON password_history (user_id, changed_at);
 
-CREATE TABLE session (
+CREATE TABLE user_session (
     token_hash      TEXT    NOT NULL PRIMARY KEY,
     user_id         BIGINT  NOT NULL REFERENCES app_user (id),
     csrf_token      TEXT    NOT NULL,
@@ -56,7 +56,7 @@ CREATE TABLE session (
     last_seen_at    BIGINT  NOT NULL,
     source          TEXT    NOT NULL
 );
-CREATE INDEX session_user ON session (user_id);
+CREATE INDEX user_session_user ON user_session (user_id);
 
 CREATE TABLE api_token (
     id              BIGINT  NOT NULL PRIMARY KEY,

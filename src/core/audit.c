@@ -461,7 +461,7 @@ static int head_read(struct db *db, int64_t *seq, char hash[HASH_HEX_LEN + 1])
 /* Appends e at time at; the caller holds the transaction and the lock. */
 static int append_locked(struct db *db, const struct entry *e, const char *at)
 {
-    int64_t seq;
+    int64_t seq = 0;
     char prev[HASH_HEX_LEN + 1];
     int rc = head_read(db, &seq, prev);
     if (rc != 0)
@@ -729,7 +729,7 @@ static int prune_point(struct db *db, const char *cutoff, int64_t *upto,
 /* Anchor, delete, and record the pruning in the chain; inside the transaction and the lock. */
 static int prune_locked(struct db *db, const char *cutoff, const char *now, int64_t *pruned)
 {
-    int64_t upto;
+    int64_t upto = 0;
     char hash[HASH_HEX_LEN + 1];
     int rc = prune_point(db, cutoff, &upto, hash);
     if (rc != 0 || upto == 0) {

@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "auth.h"
+#include "auth_cache.h"
 #include "config.h"
 #include "db.h"
 #include "errors.h"
@@ -156,6 +157,8 @@ static int count_failure(struct db *db, const struct config *cfg, int64_t id, in
     int64_t until = rc == 1 ? db_col_int64(st, 0) : 0;
     db_reset(st);
     *locked_until = until > now ? until : 0;
+    if (*locked_until)
+        auth_cache_invalidate(); /* a lock also ends the account's sessions */
     return rc < 0 ? rc : 0;
 }
 
@@ -167,7 +170,7 @@ static int open_session(struct db *db, struct arena *a, int64_t user_id, const c
     auth_new_secret(csrf);
     auth_secret_hash(out->session, hash);
     struct db_stmt *st;
-    int rc = db_prepare(db, "INSERT INTO session (token_hash, user_id, csrf_token, created_at, "
+    int rc = db_prepare(db, "INSERT INTO user_session (token_hash, user_id, csrf_token, created_at, "
                             "last_seen_at, source) VALUES (?, ?, ?, ?, ?, ?)", &st);
     if (rc)
         return rc;
@@ -257,8 +260,9 @@ int auth_login(struct db *db, const struct config *cfg, struct arena *a, const c
 
 static int drop_session(struct db *db, const char *hash)
 {
+    auth_cache_invalidate();
     struct db_stmt *st;
-    int rc = db_prepare(db, "DELETE FROM session WHERE token_hash = ?", &st);
+    int rc = db_prepare(db, "DELETE FROM user_session WHERE token_hash = ?", &st);
     if (rc)
         return rc;
     db_bind_text(st, 1, hash, strlen(hash));
@@ -272,7 +276,7 @@ int auth_logout(struct db *db, const char *session_hash) { return drop_session(d
 static int touch(struct db *db, const char *hash, int64_t now)
 {
     struct db_stmt *st;
-    int rc = db_prepare(db, "UPDATE session SET last_seen_at = ? WHERE token_hash = ?", &st);
+    int rc = db_prepare(db, "UPDATE user_session SET last_seen_at = ? WHERE token_hash = ?", &st);
     if (rc)
         return rc;
     db_bind_int64(st, 1, now);
@@ -280,6 +284,44 @@ static int touch(struct db *db, const char *hash, int64_t now)
     rc = db_step(st);
     db_reset(st);
     return rc < 0 ? rc : 0;
+}
+
+/* Loads the session and its user from the database. MZ_EAUTH (after deleting the session) when
+ * the account is disabled or locked. */
+static int load_session(struct db *db, struct arena *a, const char *hash, int64_t now,
+                        struct principal *out, struct session_facts *f)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db,
+        "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.login, u.display_name, "
+        "u.region, u.must_change, u.disabled, u.locked_until, u.password_changed_at "
+        "FROM user_session s JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = ?", &st);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, hash, 64);
+    rc = db_step(st);
+    if (rc != 1) {
+        db_reset(st);
+        return rc < 0 ? rc : MZ_EAUTH;
+    }
+    bool blocked = db_col_int64(st, 8) != 0 || db_col_int64(st, 9) > now;
+    out->user_id = db_col_int64(st, 0);
+    out->csrf = col_dup(a, st, 1);
+    f->created_at = db_col_int64(st, 2);
+    f->last_seen_at = db_col_int64(st, 3);
+    out->login = col_dup(a, st, 4);
+    out->display_name = col_dup(a, st, 5);
+    const char *region = col_dup(a, st, 6);
+    f->must_change = db_col_int64(st, 7) != 0;
+    f->password_changed_at = db_col_int64(st, 10);
+    db_reset(st);
+    if (blocked) {
+        rc = drop_session(db, hash);
+        return rc ? rc : MZ_EAUTH;
+    }
+    out->session_hash = arena_strdup(a, hash);
+    rc = set_region(out, region);
+    return rc ? rc : load_grants(db, a, out);
 }
 
 int auth_session(struct db *db, const struct config *cfg, struct arena *a, const char *cookie,
@@ -290,40 +332,26 @@ int auth_session(struct db *db, const struct config *cfg, struct arena *a, const
         return MZ_EAUTH;
     char hash[65];
     auth_secret_hash(cookie, hash);
-    struct db_stmt *st;
-    int rc = db_prepare(db,
-        "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.login, u.display_name, "
-        "u.region, u.must_change, u.disabled, u.locked_until, u.password_changed_at "
-        "FROM session s JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = ?", &st);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, hash, 64);
-    rc = db_step(st);
-    if (rc != 1) {
-        db_reset(st);
-        return rc < 0 ? rc : MZ_EAUTH;
+    struct session_facts f;
+    if (!auth_cache_get(hash, now, out, &f)) {
+        int rc = load_session(db, a, hash, now, out, &f);
+        if (rc)
+            return rc;
+        auth_cache_put(hash, now, out, &f);
     }
-    int64_t created = db_col_int64(st, 2), seen = db_col_int64(st, 3);
-    bool blocked = db_col_int64(st, 8) != 0 || db_col_int64(st, 9) > now;
-    out->user_id = db_col_int64(st, 0);
-    out->csrf = col_dup(a, st, 1);
-    out->login = col_dup(a, st, 4);
-    out->display_name = col_dup(a, st, 5);
-    const char *region = col_dup(a, st, 6);
-    out->must_change_password = db_col_int64(st, 7) != 0 ||
-                                now - db_col_int64(st, 10) > cfg->password_max_age_days * 86400;
-    db_reset(st);
-    if (blocked || now - seen > cfg->session_idle || now - created > cfg->session_absolute) {
-        rc = drop_session(db, hash);
+    if (now - f.last_seen_at > cfg->session_idle || now - f.created_at > cfg->session_absolute) {
+        int rc = drop_session(db, hash);
         return rc ? rc : MZ_EAUTH;
     }
-    out->session_hash = arena_strdup(a, hash);
-    rc = set_region(out, region);
-    if (rc == 0)
-        rc = load_grants(db, a, out);
-    if (rc == 0 && now - seen >= TOUCH_EVERY)
-        rc = touch(db, hash, now);
-    return rc;
+    out->must_change_password =
+        f.must_change || now - f.password_changed_at > cfg->password_max_age_days * 86400;
+    if (now - f.last_seen_at >= TOUCH_EVERY) {
+        int rc = touch(db, hash, now);
+        if (rc)
+            return rc;
+        auth_cache_seen(hash, now);
+    }
+    return 0;
 }
 
 /* Splits "a b c" into the sorted permission array of p. */

@@ -81,7 +81,10 @@ static int login_refused(struct request *rq, const struct auth_login *r, const c
     rq->who = &anon;
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)r->user_id);
-    int rc = http_audit(rq, "auth.login", "user", r->user_id ? id : name,
+    /* A name that cannot be a login (control characters, 2 000 bytes …) is not repeated in
+     * the audit log: "-" records that an invalid name was tried. */
+    const char *tried = users_login_valid(name) ? name : "-";
+    int rc = http_audit(rq, "auth.login", "user", r->user_id ? id : tried,
                         r->user_region ? r->user_region : SCOPE_NATIONAL, "failure",
                         reasons[r->outcome]);
     rq->who = NULL;

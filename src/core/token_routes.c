@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "auth_cache.h"
 #include "auth_routes.h"
 #include "db.h"
 #include "errors.h"
@@ -113,7 +114,7 @@ static int insert_token(struct request *rq, int64_t id, const char *hash, const 
 
 static int token_create(struct request *rq)
 {
-    const char *name, *perms;
+    const char *name = NULL, *perms = NULL;
     char region[REGION_CODE_LEN + 1];
     json_t *days = json_object_get(rq->body, "days");
     int rc = arg_body_string(rq, "name", 64, 0, &name);
@@ -190,6 +191,7 @@ static int token_list(struct request *rq)
 
 static int revoke(struct request *rq, int64_t id, char region[REGION_CODE_LEN + 1])
 {
+    auth_cache_invalidate();
     struct db_stmt *st;
     int rc = db_prepare(rq->db, "UPDATE api_token SET revoked_at = ? WHERE id = ? "
                                 "AND region >= ? AND region < ? AND revoked_at IS NULL "

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth_cache.h"
 #include "db.h"
 #include "errors.h"
 #include "json.h"
@@ -37,7 +38,7 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
-static bool login_valid(const char *login)
+bool users_login_valid(const char *login)
 {
     size_t n = strlen(login);
     if (n < 3 || n > 32)
@@ -89,7 +90,7 @@ static int check_input(struct db *db, const struct scope *scope, const struct us
     size_t n = strlen(in->login);
     for (size_t i = 0; i <= n; i++)
         login[i] = (char)tolower((unsigned char)in->login[i]);
-    if (!login_valid(login))
+    if (!users_login_valid(login))
         return refuse(r, "login", "用户名须为 3–32 位小写字母、数字、点、下划线或连字符");
     if (!in->display_name || !json_utf8_valid(in->display_name, strlen(in->display_name)) ||
         utf8_chars(in->display_name) < 1 || utf8_chars(in->display_name) > 50)
@@ -299,6 +300,7 @@ int users_list(struct db *db, const struct scope *scope, const char *q, int64_t 
 
 int users_set_password(struct db *db, int64_t id, const char *hash, bool must_change, int64_t now)
 {
+    auth_cache_invalidate();
     struct db_stmt *st;
     int rc = db_prepare(db, "INSERT INTO password_history (user_id, password_hash, changed_at) "
                             "SELECT id, password_hash, password_changed_at FROM app_user "
@@ -345,6 +347,7 @@ int users_password_reused(struct db *db, int64_t id, const char *password, long 
 
 int users_set_lock(struct db *db, const struct scope *scope, int64_t id, int64_t until)
 {
+    auth_cache_invalidate();
     struct db_stmt *st;
     int rc = db_prepare(db, "UPDATE app_user SET locked_until = ?, failed_logins = 0 "
                             "WHERE id = ? AND region >= ? AND region < ?", &st);
@@ -361,8 +364,9 @@ int users_set_lock(struct db *db, const struct scope *scope, int64_t id, int64_t
 
 int users_end_sessions(struct db *db, int64_t id, const char *keep_hash)
 {
+    auth_cache_invalidate();
     struct db_stmt *st;
-    int rc = db_prepare(db, "DELETE FROM session WHERE user_id = ? AND token_hash <> ?", &st);
+    int rc = db_prepare(db, "DELETE FROM user_session WHERE user_id = ? AND token_hash <> ?", &st);
     if (rc)
         return rc;
     db_bind_int64(st, 1, id);
@@ -412,6 +416,7 @@ static int check_roles(struct db *db, const char *const *roles, int n, struct us
 int users_set_roles(struct db *db, const struct scope *scope, int64_t id,
                     const char *const *roles, int nroles, struct users_refusal *refusal)
 {
+    auth_cache_invalidate();
     char region[REGION_CODE_LEN + 1];
     int rc = users_region(db, scope, id, region);
     if (rc == 0)

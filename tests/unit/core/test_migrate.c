@@ -144,7 +144,9 @@ static void check_fresh_then_again(struct db *db)
     cr_assert_eq(applied, versions, "mig-2.1");
     cr_assert_eq(migrate_current_version(db, &version), 0, "mig-2.2: %s", db_errmsg(db));
     cr_assert_eq(version, migrate_latest_version(), "mig-2.2");
-    cr_assert_eq(scalar(db, "SELECT count(*) FROM schema_migration"), files, "mig-2.3");
+    /* one row per version, however many dialect files it has */
+    cr_assert_eq(scalar(db, "SELECT count(*) FROM schema_migration"), versions, "mig-2.3");
+    (void)files;
     cr_assert_eq(scalar(db, "SELECT count(*) FROM schema_migration WHERE name = '' OR "
                             "applied_at NOT LIKE '____-__-__T__:__:__Z'"),
                  0, "mig-2.4: every row has its file name and a UTC time");
@@ -208,7 +210,8 @@ static void check_newer(struct db *db)
     cr_assert_eq(version, newer, "mig-3.3: nothing removed");
     int versions, files;
     expected(db_kind(db), &versions, &files);
-    cr_assert_eq(scalar(db, "SELECT count(*) FROM schema_migration"), files + 1, "mig-3.4");
+    cr_assert_eq(scalar(db, "SELECT count(*) FROM schema_migration"), versions + 1, "mig-3.4");
+    (void)files;
 }
 
 Test(migrate, newer_schema_sqlite)
