@@ -155,7 +155,7 @@ static void check_fresh_then_again(struct db *db)
     cr_assert_eq(migrate_run(db, &applied), 0, "mig-2.5: %s", db_errmsg(db));
     cr_assert_eq(applied, 0, "mig-2.5");
     cr_assert_eq(migrate_run(db, NULL), 0, "mig-2.6: applied may be NULL");
-    cr_assert_eq(scalar(db, "SELECT count(*) FROM schema_migration"), files, "mig-2.7");
+    cr_assert_eq(scalar(db, "SELECT count(*) FROM schema_migration"), versions, "mig-2.7");
     version = -1;
     cr_assert_eq(migrate_current_version(db, &version), 0);
     cr_assert_eq(version, migrate_latest_version(), "mig-2.7");
