@@ -13,7 +13,7 @@ demo:
 	@echo
 	@echo "  minzheng demo: http://$(LISTEN)/api/v1/health"
 	@echo "  demo county:   http://$(LISTEN)/api/v1/regions/510824/children"
-	@echo "  login:         (none yet: users and roles arrive with the security core)"
+	@echo "  sign in:       POST /api/v1/auth/login with one of the demo logins printed above"
 	@echo "  stop with Ctrl-C"
 	@echo
 	@exec build/minzheng serve --db $(DEMO_DB) --listen $(LISTEN)
