@@ -25,6 +25,8 @@
 #include "core/password.h"
 #include "core/version.h"
 #include "demo.h"
+#include "registry/dict.h"
+#include "registry/person.h"
 #include "registry/region.h"
 
 struct command {
@@ -99,6 +101,8 @@ static int cmd_serve(struct config *cfg, int nargs, char **args)
     if (!db)
         return 1;
     int current = 0, rc = migrate_current_version(db, &current);
+    if (rc == 0 && current == migrate_latest_version())
+        rc = dict_load(db);
     db_close(db);
     if (rc || current != migrate_latest_version()) {
         log_error(NULL, "the database schema is at version %d, this program needs %d: "
@@ -115,6 +119,8 @@ static int cmd_serve(struct config *cfg, int nargs, char **args)
     http_add_routes(token_routes);
     http_add_routes(audit_routes);
     http_add_routes(region_routes);
+    http_add_routes(dict_routes);
+    http_add_routes(person_routes);
     rc = http_serve(cfg);
     log_access_close();
     return rc == 0 ? 0 : 1;

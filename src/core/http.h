@@ -58,6 +58,7 @@ struct route {
     const char *tag;         /* OpenAPI tag: the domain */
     const char *summary;     /* zh-CN, one line */
     struct route_param params[ROUTE_MAX_PARAMS];
+    const void *data;        /* for handlers shared by several routes (e.g. the entity) */
 };
 
 struct http_error {
