@@ -26,6 +26,7 @@
 #include "core/version.h"
 #include "demo.h"
 #include "registry/dict.h"
+#include "registry/org.h"
 #include "registry/person.h"
 #include "registry/region.h"
 
@@ -121,6 +122,7 @@ static int cmd_serve(struct config *cfg, int nargs, char **args)
     http_add_routes(region_routes);
     http_add_routes(dict_routes);
     http_add_routes(person_routes);
+    http_add_routes(org_routes);
     rc = http_serve(cfg);
     log_access_close();
     return rc == 0 ? 0 : 1;

@@ -120,5 +120,6 @@ const struct entity person_entity = {
 
 const struct route person_routes[] = {
     RECORD_ROUTES("persons", "person", person_entity, "自然人"),
+    RECORD_REVEAL_ROUTE("persons", "person", person_entity, "自然人"),
     { 0 },
 };

@@ -72,6 +72,10 @@ struct entity {
      * (F_DERIVED), check combinations. `today` is YYYYMMDD. Returns 0 or MZ_EVALIDATE with r. */
     int (*hook)(struct arena *a, struct record_values *v, bool creating, int today,
                 struct refusal *r);
+    /* Rules that need the database (references to other records), run before a write inside
+     * its transaction; NULL when none. Returns 0, MZ_EVALIDATE with r, or a database error. */
+    int (*check_refs)(struct db *db, const struct scope *scope, const struct record_values *v,
+                      struct refusal *r);
 };
 
 /* The acting user, for history rows. */

@@ -162,12 +162,16 @@ int record_route_create(struct request *rq)
     int64_t id = 0, existing = 0;
     struct record_actor actor = actor_of(rq);
     rc = db_begin(rq->db);
+    if (rc == 0 && e->check_refs)
+        rc = e->check_refs(rq->db, &rq->who->scope, &v, &why);
     if (rc == 0)
         rc = record_insert(rq->db, e, &rq->who->scope, &v, &actor, rq->now, &id, &existing);
     if (rc == 0)
         rc = http_audit(rq, arena_printf(rq->arena, "%s.create", e->type), e->type,
                         id_text(rq, id), v.v[record_field(e, "region")], "success", "");
     rc = db_finish(rq->db, rc);
+    if (rc == MZ_EVALIDATE)
+        return http_fail(rq, rc, why.field, why.why);
     if (rc == MZ_ECONFLICT)
         return http_fail(rq, rc, e->fields[e->key].name,
                          existing ? arena_printf(rq->arena, "%s已登记，记录编号 %lld",
@@ -209,6 +213,8 @@ int record_route_update(struct request *rq)
     struct record_actor actor = actor_of(rq);
     int changed = 0;
     rc = db_begin(rq->db);
+    if (rc == 0 && e->check_refs)
+        rc = e->check_refs(rq->db, &rq->who->scope, &v, &why);
     if (rc == 0)
         rc = record_update(rq->db, e, &rq->who->scope, id, json_integer_value(version), &v,
                            &actor, rq->now, &changed);
@@ -216,6 +222,8 @@ int record_route_update(struct request *rq)
         rc = http_audit(rq, arena_printf(rq->arena, "%s.update", e->type), e->type,
                         id_text(rq, id), NULL, "success", changed_names(rq, e, &v));
     rc = db_finish(rq->db, rc);
+    if (rc == MZ_EVALIDATE)
+        return http_fail(rq, rc, why.field, why.why);
     if (rc == MZ_ENOTFOUND)
         return http_fail(rq, rc, "id", "记录不存在");
     if (rc == MZ_ECONFLICT)

@@ -13,7 +13,7 @@ int record_route_get(struct request *rq);
 int record_route_update(struct request *rq);
 int record_route_reveal(struct request *rq);
 
-/* Route rows for an entity at /api/v1/<plural>, with permissions "<perm>:read|write|reveal". */
+/* Route rows for an entity at /api/v1/<plural>, with permissions "<perm>:read|write". */
 #define RECORD_ROUTES(PLURAL, PERM, ENTITY, TITLE)                                              \
     { .method = HTTP_GET, .path = "/api/v1/" PLURAL, .fn = record_route_search,                \
       .perm = PERM ":read", .tag = PLURAL, .summary = "搜索" TITLE "（须给出搜索条件）",         \
@@ -34,7 +34,10 @@ int record_route_reveal(struct request *rq);
     { .method = HTTP_PATCH, .path = "/api/v1/" PLURAL "/{id}", .fn = record_route_update,      \
       .perm = PERM ":write", .flags = R_BODY | R_WRITE, .tag = PLURAL,                        \
       .summary = "修改" TITLE "（带 version 防止覆盖他人修改）", .data = &(ENTITY),             \
-      .params = { { "id", "path", "string", "记录编号", true } } },                             \
+      .params = { { "id", "path", "string", "记录编号", true } } }
+
+/* The audited reveal of an entity's masked fields, "<perm>:reveal". */
+#define RECORD_REVEAL_ROUTE(PLURAL, PERM, ENTITY, TITLE)                                        \
     { .method = HTTP_GET, .path = "/api/v1/" PLURAL "/{id}/reveal", .fn = record_route_reveal, \
       .perm = PERM ":reveal", .tag = PLURAL, .summary = "查看" TITLE "未脱敏信息（记入审计）",   \
       .data = &(ENTITY), .params = { { "id", "path", "string", "记录编号", true } } }
