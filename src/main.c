@@ -35,6 +35,7 @@ struct command {
     int (*run)(struct config *cfg, int nargs, char **args);
     const char *usage;
     const char *help;
+    const char *const *options; /* the command's own --options, read with config_option() */
 };
 
 static int cmd_serve(struct config *cfg, int nargs, char **args);
@@ -227,7 +228,8 @@ int main(int argc, char **argv)
         struct config cfg;
         char err[512];
         int nargs = 0;
-        if (config_load(&cfg, argc - 1, argv + 1, &nargs, err, sizeof err) != 0) {
+        if (config_load_options(&cfg, argc - 1, argv + 1, commands[i].options, &nargs, err,
+                                sizeof err) != 0) {
             fprintf(stderr, "minzheng %s: %s\n", commands[i].name, err);
             return 2;
         }

@@ -172,8 +172,16 @@ static const char *config_flag(int argc, char **argv)
     return NULL;
 }
 
-static int load_flags(struct config *cfg, int argc, char **argv, int *nargs, char *err,
-                      size_t errlen)
+static bool is_option(const char *const *options, const char *name, size_t len)
+{
+    for (; options && *options; options++)
+        if (strlen(*options) == len && strncmp(*options, name, len) == 0)
+            return true;
+    return false;
+}
+
+static int load_flags(struct config *cfg, int argc, char **argv, const char *const *options,
+                      int *nargs, char *err, size_t errlen)
 {
     int npos = 0;
     for (int i = 1; i < argc; i++) {
@@ -196,6 +204,12 @@ static int load_flags(struct config *cfg, int argc, char **argv, int *nargs, cha
             continue;
         }
         const struct setting *s = find(name, len);
+        if (!s && is_option(options, name, len) && value) {
+            argv[1 + npos++] = a; /* the command's own option stays with the arguments */
+            if (value != name + len + 1)
+                argv[1 + npos++] = value;
+            continue;
+        }
         if (!s) {
             snprintf(err, errlen, "unknown option --%.*s (see --help)", (int)len, name);
             return MZ_EINVAL;
@@ -213,6 +227,12 @@ static int load_flags(struct config *cfg, int argc, char **argv, int *nargs, cha
 
 int config_load(struct config *cfg, int argc, char **argv, int *nargs, char *err, size_t errlen)
 {
+    return config_load_options(cfg, argc, argv, NULL, nargs, err, errlen);
+}
+
+int config_load_options(struct config *cfg, int argc, char **argv, const char *const *options,
+                        int *nargs, char *err, size_t errlen)
+{
     memset(cfg, 0, sizeof *cfg);
     for (size_t i = 0; i < NSETTINGS; i++)
         if (set(cfg, &settings[i], settings[i].def, "default", err, errlen) != 0)
@@ -225,12 +245,41 @@ int config_load(struct config *cfg, int argc, char **argv, int *nargs, char *err
     if (rc == 0)
         rc = load_env(cfg, err, errlen);
     if (rc == 0)
-        rc = load_flags(cfg, argc, argv, nargs, err, errlen);
+        rc = load_flags(cfg, argc, argv, options, nargs, err, errlen);
     if (rc == 0 && cfg->threads == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         cfg->threads = n > 0 ? n : 1;
     }
     return rc;
+}
+
+const char *config_option(int nargs, char **args, const char *name)
+{
+    size_t len = strlen(name);
+    for (int i = 0; i < nargs; i++) {
+        const char *a = args[i];
+        if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, len) != 0)
+            continue;
+        if (a[2 + len] == '=')
+            return a + 3 + len;
+        if (a[2 + len] == '\0' && i + 1 < nargs)
+            return args[i + 1];
+    }
+    return NULL;
+}
+
+int config_positionals(int nargs, char **args, char **out)
+{
+    int n = 0;
+    for (int i = 0; i < nargs; i++) {
+        if (strncmp(args[i], "--", 2) == 0) {
+            if (!strchr(args[i], '='))
+                i++; /* its value follows */
+            continue;
+        }
+        out[n++] = args[i];
+    }
+    return n;
 }
 
 void config_print_help(FILE *out)

@@ -44,6 +44,15 @@ struct config {
  * Returns 0, or MZ_EINVAL with a one-line message in err (unknown flag, bad number, …).
  */
 int config_load(struct config *cfg, int argc, char **argv, int *nargs, char *err, size_t errlen);
+/* Like config_load, and a command's own options (names without "--", NULL-terminated list)
+ * are kept with the positional arguments for config_option() to read. */
+int config_load_options(struct config *cfg, int argc, char **argv, const char *const *options,
+                        int *nargs, char *err, size_t errlen);
+/* The value of the command option --name (as --name=value or --name value), or NULL. */
+const char *config_option(int nargs, char **args, const char *name);
+/* The positional arguments without the command's options, into out (nargs entries at most);
+ * returns their number. */
+int config_positionals(int nargs, char **args, char **out);
 /* Prints the settings table (flag, environment variable, default, help) for --help. */
 void config_print_help(FILE *out);
 
