@@ -12,6 +12,7 @@
 #include "errors.h"
 #include "json.h"
 #include "region_store.h"
+#include "scope.h"
 
 static void write_path(struct jw *w, const char *codes, const char *names)
 {
@@ -169,19 +170,11 @@ int region_store_search(struct db *db, struct arena *a, const struct region_sear
                             "ORDER BY code LIMIT ?", &st);
     if (rc)
         return rc;
-    char lo[REGION_CODE_LEN + 1] = "", hi[REGION_CODE_LEN + 1] = ":";
-    if (s->under) {
-        size_t n = (size_t)ids_region_prefix_len(ids_region_level(s->under));
-        memcpy(lo, s->under, n);
-        lo[n] = '\0';
-        memcpy(hi, s->under, n);
-        hi[n - 1]++; /* '9' + 1 is ':', still above every digit */
-        hi[n] = '\0';
-    }
+    struct scope range; /* the subtree is a key range, like a data scope */
+    scope_from_region(s->under ? s->under : SCOPE_NATIONAL, &range);
     const char *pattern = like_pattern(a, s->q);
     db_bind_text(st, 1, pattern, strlen(pattern));
-    db_bind_text(st, 2, lo, strlen(lo));
-    db_bind_text(st, 3, hi, strlen(hi));
+    scope_bind(st, 2, &range);
     db_bind_text(st, 4, s->after, strlen(s->after));
     db_bind_int64(st, 5, s->level);
     db_bind_int64(st, 6, s->level);
