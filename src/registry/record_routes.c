@@ -91,7 +91,7 @@ int record_route_search(struct request *rq)
 {
     const struct entity *e = entity_of(rq);
     struct record_query q;
-    const char *used;
+    const char *used = "";
     int rc = search_args(rq, e, &q, &used);
     if (rc == 0)
         rc = http_audit(rq, arena_printf(rq->arena, "%s.search", e->type), e->type, "-", NULL,
