@@ -72,6 +72,9 @@ static int user_list(struct request *rq)
     const char *q = http_query(rq, "q");
     if (rc == 0 && q && strlen(q) > 64)
         rc = http_fail(rq, MZ_EINVAL, "q", "搜索文字不能超过 64 字节");
+    if (rc == 0)
+        rc = http_audit(rq, "user.list", "user", "-", NULL, "success",
+                        q && *q ? "q" : ""); /* which filter was used, never its value */
     if (rc)
         return rc;
     struct jw w;
@@ -105,10 +108,18 @@ static int reply_user(struct request *rq, int status, int64_t id, bool reveal,
     return http_reply_json(rq, status, &w);
 }
 
+/* Reading an account is reading a person's data: audited like any personal record. */
 static int user_get(struct request *rq)
 {
     int64_t id;
+    char region[REGION_CODE_LEN + 1];
     int rc = arg_path_id(rq, "id", &id);
+    if (rc == 0)
+        rc = users_region(rq->db, &rq->who->scope, id, region);
+    if (rc == MZ_ENOTFOUND)
+        return http_fail(rq, rc, "id", "账号不存在");
+    if (rc == 0)
+        rc = http_audit(rq, "user.read", "user", id_text(rq, id), region, "success", "");
     return rc ? rc : reply_user(rq, 200, id, false, NULL);
 }
 
