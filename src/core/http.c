@@ -254,6 +254,18 @@ int http_reply_json(struct request *rq, int status, struct jw *w)
     return 0;
 }
 
+int http_reply_bytes(struct request *rq, int status, const char *type, const char *filename,
+                     char *data, size_t len)
+{
+    free(rq->reply);
+    rq->reply = data;
+    rq->reply_len = len;
+    rq->status = status;
+    rq->reply_type = type;
+    rq->reply_filename = filename;
+    return 0;
+}
+
 static void reply_error(struct request *rq)
 {
     int code = rq->err.code ? rq->err.code : MZ_EINTERNAL;
@@ -266,6 +278,8 @@ static void reply_error(struct request *rq)
     jw_kv_str(&w, "message", rq->err.message ? rq->err.message : mz_error_message(code));
     jw_key(&w, "field");
     jw_str(&w, rq->err.field);
+    if (rq->err.record_id)
+        jw_kv_str(&w, "record_id", rq->err.record_id);
     jw_kv_str(&w, "request_id", rq->id);
     jw_obj_end(&w);
     jw_obj_end(&w);
@@ -283,7 +297,13 @@ static enum MHD_Result send_reply(struct request *rq)
     if (!resp)
         return MHD_NO;
     rq->reply = NULL; /* libmicrohttpd frees it now */
-    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    bool json = rq->err.code || !rq->reply_type;
+    MHD_add_response_header(resp, "Content-Type",
+                            json ? "application/json; charset=utf-8" : rq->reply_type);
+    if (!json && rq->reply_filename)
+        MHD_add_response_header(resp, "Content-Disposition",
+                                arena_printf(rq->arena, "attachment; filename=\"%s\"",
+                                             rq->reply_filename));
     MHD_add_response_header(resp, "X-Request-Id", rq->id);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -338,12 +358,13 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static bool is_json_type(const char *type)
+/* True when the Content-Type header names media (parameters such as charset allowed). */
+static bool is_type(const char *type, const char *media)
 {
     if (!type)
         return false;
-    size_t n = strlen("application/json");
-    return strncasecmp(type, "application/json", n) == 0 &&
+    size_t n = strlen(media);
+    return strncasecmp(type, media, n) == 0 &&
            (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
@@ -405,9 +426,9 @@ static void begin(struct request *rq, const char *method)
         rq->early_error = MZ_ETOOBIG;
         return;
     }
-    if (rq->route->flags & R_BODY) {
+    if (rq->route->flags & (R_BODY | R_RAW_BODY)) {
         const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
-        if (!is_json_type(type))
+        if (!is_type(type, rq->route->flags & R_BODY ? "application/json" : "text/csv"))
             rq->early_error = MZ_EMEDIA;
     }
 }
@@ -560,7 +581,9 @@ static int authorize(struct request *rq)
 static void dispatch(struct request *rq)
 {
     if (rq->early_error) {
-        http_fail(rq, rq->early_error, NULL, NULL);
+        bool csv = rq->early_error == MZ_EMEDIA && (rq->route->flags & R_RAW_BODY);
+        http_fail(rq, rq->early_error, NULL,
+                  csv ? "请求体必须是 text/csv（UTF-8 或 GB18030 编码的 CSV 文件）" : NULL);
         return;
     }
     if (rq->raw_over) {

@@ -33,6 +33,8 @@ enum http_method { HTTP_GET = 1, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE };
 #define R_PWCHANGE 0x8 /* allowed while the caller must change its password */
 #define R_UNSCOPED 0x10 /* reads reference data that is the same for every region (the region
                          * tree): the scope test of every route skips it, by declaration */
+#define R_RAW_BODY 0x20 /* takes a raw text/csv body (415 otherwise), not parsed: rq->raw and
+                         * rq->raw_len hold it, NUL-terminated; --body-limit applies */
 
 typedef int (*route_fn)(struct request *rq);
 
@@ -65,6 +67,7 @@ struct http_error {
     int code;                /* MZ_E…, 0 while none */
     const char *field;
     const char *message;
+    const char *record_id;   /* the existing record a 409 refers to, when the caller may see it */
 };
 
 struct request {
@@ -81,6 +84,8 @@ struct request {
     const struct principal *who; /* the authenticated caller; NULL on public routes */
     int64_t now;             /* Unix seconds at the start of the request */
     const char *set_cookie;  /* a Set-Cookie header value for the reply, or NULL */
+    const char *reply_type;  /* Content-Type of a non-JSON reply (http_reply_bytes), or NULL */
+    const char *reply_filename; /* a download's file name (Content-Disposition), or NULL */
     /* filled by the server while reading */
     bool begun;              /* the access handler has been called */
     int early_error;
@@ -107,6 +112,11 @@ int http_query_long(struct request *rq, const char *name, long def, long min, lo
 
 /* Sends w's buffer with status (takes the buffer). Returns 0, or MZ_ENOMEM when w failed. */
 int http_reply_json(struct request *rq, int status, struct jw *w);
+/* Sends data (malloc'd, len bytes; the server takes and frees it) with status as type (e.g.
+ * "text/csv; charset=utf-8"); with filename (ASCII, no quotes) as an attachment of that name.
+ * Error replies stay JSON. Returns 0. */
+int http_reply_bytes(struct request *rq, int status, const char *type, const char *filename,
+                     char *data, size_t len);
 /* Records the request's error (the first one wins) and returns err, so handlers can
  * `return http_fail(rq, MZ_EINVAL, "code", "行政区划代码应为……");`. field and message may be
  * NULL (message defaults to the zh-CN text of errors.def); both must outlive the request. */

@@ -28,8 +28,9 @@ static void write_error_schema(struct jw *w)
     jw_arr_end(w);
     jw_key(w, "properties");
     jw_obj(w);
-    static const char *const fields[] = { "code", "message", "field", "request_id" };
-    for (size_t i = 0; i < 4; i++) {
+    static const char *const fields[] = { "code", "message", "field", "request_id",
+                                          "record_id" };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         jw_key(w, fields[i]);
         jw_obj(w);
         jw_kv_str(w, "type", "string");

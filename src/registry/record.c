@@ -149,7 +149,9 @@ int record_check(const struct entity *e, struct arena *a, const struct scope *sc
             continue;
         v->v[i] = trimmed(a, v->v[i]);
         if (!*v->v[i]) {
-            if (creating || (f->flags & F_REQUIRED))
+            if (!creating && (f->flags & F_REQUIRED))
+                return refuse(r, f->name, arena_printf(a, "%s不能为空", f->label));
+            if (creating)
                 v->v[i] = NULL; /* absent; required ones are caught below */
             continue;           /* "" on update clears an optional field */
         }

@@ -172,11 +172,14 @@ int record_route_create(struct request *rq)
     rc = db_finish(rq->db, rc);
     if (rc == MZ_EVALIDATE)
         return http_fail(rq, rc, why.field, why.why);
-    if (rc == MZ_ECONFLICT)
+    if (rc == MZ_ECONFLICT) {
+        if (existing)
+            rq->err.record_id = id_text(rq, existing); /* only when inside the caller's scope */
         return http_fail(rq, rc, e->fields[e->key].name,
                          existing ? arena_printf(rq->arena, "%s已登记，记录编号 %lld",
                                                  e->fields[e->key].label, (long long)existing)
                                   : arena_printf(rq->arena, "%s已登记", e->fields[e->key].label));
+    }
     return rc ? rc : reply_record(rq, 201, id);
 }
 
