@@ -42,11 +42,12 @@ CREATE TABLE user_role (
 );
 
 CREATE TABLE password_history (
+    id              BIGINT  NOT NULL PRIMARY KEY,  -- time-ordered: the newest is the largest
     user_id         BIGINT  NOT NULL REFERENCES app_user (id),
     password_hash   TEXT    NOT NULL,
     changed_at      BIGINT  NOT NULL
 );
-CREATE INDEX password_history_user ON password_history (user_id, changed_at);
+CREATE INDEX password_history_user ON password_history (user_id, id);
 
 CREATE TABLE user_session (
     token_hash      TEXT    NOT NULL PRIMARY KEY,

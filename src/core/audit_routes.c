@@ -26,6 +26,25 @@ const struct route audit_routes[] = {
     { 0 },
 };
 
+/* An optional time bound: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC), compared with the
+ * entries' ISO-8601 times. */
+static int time_filter(struct request *rq, const char *name, const char **out)
+{
+    *out = http_query(rq, name);
+    if (!*out)
+        return 0;
+    static const char pattern[] = "dddd-dd-ddTdd:dd:ddZ";
+    size_t n = strlen(*out);
+    bool ok = n == 10 || n == 20;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = pattern[i] == 'd' ? (*out)[i] >= '0' && (*out)[i] <= '9' : (*out)[i] == pattern[i];
+    if (!ok)
+        return http_fail(rq, MZ_EINVAL, name,
+                         arena_printf(rq->arena, "参数 %s 须为 YYYY-MM-DD 或 "
+                                      "YYYY-MM-DDTHH:MM:SSZ 格式的时间（UTC）", name));
+    return 0;
+}
+
 /* An optional text filter of at most 64 bytes. */
 static int filter(struct request *rq, const char *name, const char **out)
 {
@@ -64,8 +83,8 @@ static int audit_list(struct request *rq)
     const char *from, *to, *actor, *action, *type, *object;
     long limit;
     int64_t before;
-    int rc = filter(rq, "from", &from);
-    if (rc == 0) rc = filter(rq, "to", &to);
+    int rc = time_filter(rq, "from", &from);
+    if (rc == 0) rc = time_filter(rq, "to", &to);
     if (rc == 0) rc = filter(rq, "actor", &actor);
     if (rc == 0) rc = filter(rq, "action", &action);
     if (rc == 0) rc = filter(rq, "object_type", &type);

@@ -17,7 +17,7 @@
 #include "errors.h"
 #include "password.h"
 
-#define TOUCH_EVERY 60 /* seconds between updates of a session's last_seen_at */
+#define TOUCH_EVERY 60 /* seconds between updates of a session's last_seen_at, at most */
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -345,7 +345,10 @@ int auth_session(struct db *db, const struct config *cfg, struct arena *a, const
     }
     out->must_change_password =
         f.must_change || now - f.password_changed_at > cfg->password_max_age_days * 86400;
-    if (now - f.last_seen_at >= TOUCH_EVERY) {
+    /* Touch often enough that a session in use never looks idle: at most once a minute, and
+     * at least twice per idle period when that is shorter. */
+    long every = cfg->session_idle / 2 < TOUCH_EVERY ? cfg->session_idle / 2 : TOUCH_EVERY;
+    if (now - f.last_seen_at >= every) {
         int rc = touch(db, hash, now);
         if (rc)
             return rc;

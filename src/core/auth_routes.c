@@ -159,6 +159,11 @@ static int me(struct request *rq)
     return http_reply_json(rq, 200, &w);
 }
 
+static const char *self_id(struct request *rq)
+{
+    return arena_printf(rq->arena, "%lld", (long long)rq->who->user_id);
+}
+
 /* Old-password, policy and reuse checks, then the new hash; the caller's other sessions end. */
 static int change_password(struct request *rq)
 {
@@ -176,7 +181,8 @@ static int change_password(struct request *rq)
     if (rc)
         return rc;
     if (!matches) {
-        rc = http_audit(rq, "auth.password", "user", "-", NULL, "failure", "old_password");
+        rc = http_audit(rq, "auth.password", "user", self_id(rq), NULL, "failure",
+                        "old_password");
         return http_fail(rq, rc ? rc : MZ_EVALIDATE, "old_password", "原口令不正确");
     }
     if (password_check_policy(new_pw, p->login, &why) != 0)
@@ -200,7 +206,7 @@ static int change_password(struct request *rq)
     if (rc == 0)
         rc = users_end_sessions(rq->db, p->user_id, p->session_hash);
     if (rc == 0)
-        rc = http_audit(rq, "auth.password", "user", "-", NULL, "success", "");
+        rc = http_audit(rq, "auth.password", "user", self_id(rq), NULL, "success", "");
     rc = db_finish(rq->db, rc);
     return rc ? rc : reply_ok(rq);
 }

@@ -515,6 +515,28 @@ static int parse_body(struct request *rq)
 
 const struct config *http_config(void) { return server_cfg; }
 
+/* s with control characters written as \xHH, so that anything a client sent can be recorded
+ * (the audit log stores printable text only), cut at cap bytes on a character boundary. */
+static const char *printable(struct request *rq, const char *s, size_t cap)
+{
+    if (!s)
+        return s;
+    char *out = arena_alloc(rq->arena, cap + 5);
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && o < cap; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            o += (size_t)snprintf(out + o, 5, "\\x%02X", *p);
+        else
+            out[o++] = (char)*p;
+    }
+    if (o > cap)
+        o = cap;
+    while (o > 0 && !json_utf8_valid(out, o))
+        o--;
+    out[o] = '\0';
+    return out;
+}
+
 int http_audit(struct request *rq, const char *action, const char *object_type,
                const char *object_id, const char *region, const char *outcome,
                const char *detail)
@@ -535,9 +557,14 @@ int http_audit(struct request *rq, const char *action, const char *object_type,
         .outcome = outcome,
         .detail = detail ? detail : "",
     };
+    actor.login = printable(rq, actor.login, 200);
+    ev.object_id = printable(rq, ev.object_id, 200);
+    ev.detail = printable(rq, ev.detail, 1000);
     int rc = audit_append(rq->db, &actor, &ev);
-    if (rc)
+    if (rc) {
         log_error(rq->id, "audit entry %s could not be written: %s", action, db_errmsg(rq->db));
+        rc = MZ_EUNAVAILABLE; /* fail closed: the operation it records fails too */
+    }
     return rc;
 }
 

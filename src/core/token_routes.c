@@ -66,6 +66,10 @@ static int token_permissions(struct request *rq, const char **out)
         if (!ok || strchr(perms[i], ' '))
             return http_fail(rq, MZ_EVALIDATE, arena_printf(rq->arena, "permissions[%d]", i),
                              "不是可授予接口令牌的业务权限");
+        for (int j = 0; j < i; j++)
+            if (strcmp(perms[i], perms[j]) == 0)
+                return http_fail(rq, MZ_EVALIDATE, arena_printf(rq->arena, "permissions[%d]", i),
+                                 "权限重复");
         len += strlen(perms[i]) + 1;
     }
     char *list = arena_alloc(rq->arena, len + 1), *o = list;

@@ -2,7 +2,10 @@
  * core/user_routes.c — account administration (系统管理员) and role assignment (安全管理员).
  *
  * Accounts are read and changed within the caller's scope only (users.c takes the scope); an
- * account outside it is a 404 like one that does not exist. New accounts and resets get a
+ * account outside it is a 404 like one that does not exist. No one locks, unlocks or resets
+ * their own account or an administrator's through the API (三员分立: the system administrator
+ * must not be able to take over the security administrator's or the auditor's account); those
+ * go through `minzheng user` on the server, which is audited too. New accounts and resets get a
  * random one-time password, shown once in the reply and never stored or logged in clear; the
  * account must change it at first login. Every change is audited in the same transaction.
  */
@@ -164,10 +167,17 @@ static int change_user(struct request *rq, const char *action,
     int rc = arg_path_id(rq, "id", &id);
     if (rc)
         return rc;
+    if (id == rq->who->user_id)
+        return http_fail(rq, MZ_EPERM, "id", "不能锁定、解锁或重置本人的账号");
     char region[REGION_CODE_LEN + 1], password[PASSWORD_GEN_LEN + 1] = "";
+    bool admin = false;
     rc = db_begin(rq->db);
     if (rc == 0)
         rc = users_region(rq->db, &rq->who->scope, id, region);
+    if (rc == 0)
+        rc = users_is_admin(rq->db, id, &admin);
+    if (rc == 0 && admin)
+        rc = MZ_EPERM; /* 三员: one administrator cannot take over another's account */
     if (rc == 0)
         rc = change(rq, id, password);
     if (rc == 0)
@@ -175,6 +185,8 @@ static int change_user(struct request *rq, const char *action,
     rc = db_finish(rq->db, rc);
     if (rc == MZ_ENOTFOUND)
         return http_fail(rq, rc, "id", "账号不存在");
+    if (rc == MZ_EPERM)
+        return http_fail(rq, rc, "id", "管理员账号只能由运维人员在服务器上用 minzheng user 命令管理");
     return rc ? rc : reply_user(rq, 200, id, false, password[0] ? password : NULL);
 }
 

@@ -38,6 +38,20 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
+/* 1–max characters of UTF-8 text, not only spaces, no control characters. */
+static bool text_valid(const char *s, size_t max)
+{
+    if (!s || !json_utf8_valid(s, strlen(s)) || utf8_chars(s) < 1 || utf8_chars(s) > max)
+        return false;
+    bool blank = true;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+        blank &= *p == ' ';
+    }
+    return !blank;
+}
+
 bool users_login_valid(const char *login)
 {
     size_t n = strlen(login);
@@ -92,9 +106,8 @@ static int check_input(struct db *db, const struct scope *scope, const struct us
         login[i] = (char)tolower((unsigned char)in->login[i]);
     if (!users_login_valid(login))
         return refuse(r, "login", "用户名须为 3–32 位小写字母、数字、点、下划线或连字符");
-    if (!in->display_name || !json_utf8_valid(in->display_name, strlen(in->display_name)) ||
-        utf8_chars(in->display_name) < 1 || utf8_chars(in->display_name) > 50)
-        return refuse(r, "display_name", "姓名须为 1–50 个字符");
+    if (!text_valid(in->display_name, 50))
+        return refuse(r, "display_name", "姓名须为 1–50 个字符，不能全是空格，不能含控制字符");
     if (!in->region || ids_region_normalize(in->region, strlen(in->region), region) != 0)
         return refuse(r, "region", "行政区划代码应为 2、4、6、9 或 12 位数字");
     if (in->phone && !phone_valid(in->phone))
@@ -302,12 +315,13 @@ int users_set_password(struct db *db, int64_t id, const char *hash, bool must_ch
 {
     auth_cache_invalidate();
     struct db_stmt *st;
-    int rc = db_prepare(db, "INSERT INTO password_history (user_id, password_hash, changed_at) "
-                            "SELECT id, password_hash, password_changed_at FROM app_user "
-                            "WHERE id = ?", &st);
+    int rc = db_prepare(db, "INSERT INTO password_history (id, user_id, password_hash, "
+                            "changed_at) SELECT ?, id, password_hash, password_changed_at "
+                            "FROM app_user WHERE id = ?", &st);
     if (rc)
         return rc;
-    db_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, users_new_id());
+    db_bind_int64(st, 2, id);
     rc = db_step(st);
     db_reset(st);
     if (rc < 0)
@@ -332,7 +346,7 @@ int users_password_reused(struct db *db, int64_t id, const char *password, long 
     struct db_stmt *st;
     int rc = db_prepare(db, "SELECT password_hash FROM app_user WHERE id = ? UNION ALL "
                             "SELECT password_hash FROM (SELECT password_hash FROM password_history "
-                            "WHERE user_id = ? ORDER BY changed_at DESC LIMIT ?) h", &st);
+                            "WHERE user_id = ? ORDER BY id DESC LIMIT ?) h", &st);
     if (rc)
         return rc;
     db_bind_int64(st, 1, id);
@@ -439,6 +453,20 @@ int users_set_roles(struct db *db, const struct scope *scope, int64_t id,
         rc = db_step(st);
         db_reset(st);
     }
+    return rc < 0 ? rc : 0;
+}
+
+int users_is_admin(struct db *db, int64_t id, bool *admin)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "SELECT 1 FROM user_role ur JOIN role r ON r.name = ur.role "
+                            "WHERE ur.user_id = ? AND r.kind = 'admin'", &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, id);
+    rc = db_step(st);
+    db_reset(st);
+    *admin = rc == 1;
     return rc < 0 ? rc : 0;
 }
 

@@ -64,6 +64,8 @@ int users_end_sessions(struct db *db, int64_t id, const char *keep_hash);
  * 三员分立 forbids. */
 int users_set_roles(struct db *db, const struct scope *scope, int64_t id,
                     const char *const *roles, int nroles, struct users_refusal *refusal);
+/* True in *admin when the account holds an administrator role (三员). */
+int users_is_admin(struct db *db, int64_t id, bool *admin);
 /* True for a well-formed (already lower-cased) login name. */
 bool users_login_valid(const char *login);
 /* Number of accounts (all scopes), for the first start. */

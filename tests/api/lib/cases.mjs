@@ -3,8 +3,17 @@
 //
 // A case file holds one case or a list of them:
 //   {"name": "...", "server": "default"|"tight", "undocumented": true (optional),
+//    "as": "<login>" | "token:<name>" | null (optional),
+//    "csrf": false (optional),
 //    "request": {"method", "path", "headers", "body" | "bodyBase64"},
 //    "expect": {"status", "headers", "body"}}
+// "as" names the caller (see fixtures.mjs): a signed-in account by login (default: the national
+// viewer t.national, so that reference-data cases need not say), an API token of the fixtures,
+// or null for an anonymous request. The runner adds the account's Cookie and, on anything but
+// GET, its X-CSRF-Token (unless "csrf" is false); headers of the case win over both.
+// Strings anywhere in request and expect may hold placeholders {{id:LOGIN}} (an account's id),
+// {{token:NAME}} / {{secret:NAME}} (a fixture token's id / its mzt_ value), {{csrf:LOGIN}} and
+// {{repeat:N:TEXT}} (TEXT N times, for over-long values).
 // Non-ASCII characters of the path are percent-encoded (UTF-8), the rest is sent as written.
 // A string body is sent as is, any other JSON value serialised (with Content-Type
 // application/json unless the case sets one); bodyBase64 sends exact bytes (invalid UTF-8).
@@ -28,6 +37,19 @@ function checkShape(c) {
   if (typeof c.expect?.status !== 'number') throw new Error(`${c.name}: expect.status missing`);
   if (c.server !== undefined && c.server !== 'default' && c.server !== 'tight')
     throw new Error(`${c.name}: server must be "default" or "tight"`);
+  if (c.as !== undefined && c.as !== null && typeof c.as !== 'string')
+    throw new Error(`${c.name}: "as" must be a login, "token:NAME" or null`);
+}
+
+const PLACEHOLDER = /\{\{(\w+):([^}]*)\}\}/g;
+
+// value with every {{kind:arg}} of its strings replaced through lookup(kind, arg).
+export function fillPlaceholders(value, lookup) {
+  if (typeof value === 'string') return value.replace(PLACEHOLDER, (_, kind, arg) => lookup(kind, arg));
+  if (Array.isArray(value)) return value.map((v) => fillPlaceholders(v, lookup));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, lookup)]));
+  return value;
 }
 
 // The cases of every file: [{file, ...case}], file being the path without ".json". A file
@@ -88,9 +110,18 @@ function checkErrorBody(status, body, requestId) {
 }
 
 // Sends a case's request to base and throws an Error saying what differs from its expect.
-export async function runCase(c, base, vars) {
-  const res = await send(base, caseRequest(c.request));
-  const { expect } = c;
+// world (fixtures.mjs) supplies the caller of "as" and the placeholder values; without it
+// the request is sent as written.
+export async function runCase(c, base, vars, world) {
+  const lookup = world ? (kind, arg) => world.lookup(kind, arg) : (kind, arg) => `{{${kind}:${arg}}}`;
+  const request = fillPlaceholders(c.request, lookup);
+  const expect = fillPlaceholders(c.expect, lookup);
+  const caller = world ? world.as(c.as) : null;
+  if (caller) {
+    const auth = caller.authHeaders(request.method ?? 'GET', { csrf: c.csrf !== false });
+    request.headers = { ...auth, ...(request.headers ?? {}) };
+  }
+  const res = await send(base, caseRequest(request));
   if (res.status !== expect.status) {
     throw new Error(`status ${res.status}, expected ${expect.status}: ${brief(res.bytes.toString('utf8'))}`);
   }

@@ -37,9 +37,10 @@ export function send(base, { method = 'GET', path, headers = {}, body }, options
   });
 }
 
-// GETs base+path and parses the JSON body: resolves to {status, headers, body}.
-export async function getJson(base, path, options) {
-  const res = await send(base, { path }, options);
+// GETs base+path and parses the JSON body: resolves to {status, headers, body}. options are
+// those of send() plus `headers` for the request.
+export async function getJson(base, path, { headers, ...options } = {}) {
+  const res = await send(base, { path, headers }, options);
   const text = decodeUtf8(res.bytes);
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }

@@ -3,7 +3,10 @@
 // An expected object matches when each of its keys matches (extra keys are allowed), an
 // expected array needs the same length and matching elements, scalars must be equal. A few
 // strings are wildcards: "$any" (present, any value), "$string", "$number", "$nonempty" (a
-// non-empty string, array or object) and "$backend" (the health name of the backend under test).
+// non-empty string, array or object), "$absent" (as the value of a key: the key must not be
+// there), "$match:REGEX" (a string matching the regular expression), "$has:TEXT" (an array
+// holding the string TEXT among others) and "$backend" (the health name of the backend under
+// test).
 
 const WILDCARDS = {
   $any: () => true,
@@ -19,6 +22,10 @@ function isObject(v) {
 }
 
 function scalarMatches(expected, actual, vars) {
+  if (typeof expected === 'string' && expected.startsWith('$has:'))
+    return Array.isArray(actual) && actual.includes(expected.slice('$has:'.length));
+  if (typeof expected === 'string' && expected.startsWith('$match:'))
+    return typeof actual === 'string' && new RegExp(expected.slice('$match:'.length), 'u').test(actual);
   if (typeof expected === 'string' && Object.hasOwn(WILDCARDS, expected))
     return WILDCARDS[expected](actual);
   if (typeof expected === 'string' && Object.hasOwn(vars, expected))
@@ -44,6 +51,10 @@ export function firstMismatch(expected, actual, vars = {}, path = '$') {
     if (!isObject(actual)) return miss(expected, actual);
     for (const [key, value] of Object.entries(expected)) {
       const keyPath = `${path}.${key}`;
+      if (value === '$absent') {
+        if (Object.hasOwn(actual, key)) return { path: keyPath, expected: '(absent)', got: actual[key] };
+        continue;
+      }
       if (!Object.hasOwn(actual, key)) return { path: keyPath, expected: value, got: '(missing)' };
       const m = firstMismatch(value, actual[key], vars, keyPath);
       if (m) return m;

@@ -1,6 +1,7 @@
 // tests/api/lib/server.mjs — runs the minzheng binary for the API tests: one-shot commands
-// (migrate, regions import) and `serve` on a free loopback port, waited for through
-// /api/v1/health and stopped with SIGTERM. All output goes to a log file per process.
+// (migrate, regions import, user add, audit verify) and `serve` on a free loopback port,
+// waited for through /api/v1/health and stopped with SIGTERM. All output goes to a log file
+// per process; runCapture also hands a command's standard output back to the caller.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -66,25 +67,50 @@ export async function runCommand(bin, args, logPath, timeoutMs) {
   return { code: null, signal: null, error: new Error(`still running after ${timeoutMs / 1000} s`) };
 }
 
+// Like runCommand, but the output is also collected: resolves to {code, signal, stdout,
+// stderr}; both are appended to the log as well. `bin` may be any program (sqlite3, psql).
+export async function runCapture(bin, args, logPath, timeoutMs = 60000) {
+  fs.appendFileSync(logPath, `$ ${bin} ${args.join(' ')}\n`);
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv() });
+  const out = [];
+  const err = [];
+  child.stdout.on('data', (chunk) => out.push(chunk));
+  child.stderr.on('data', (chunk) => err.push(chunk));
+  const exited = new Promise((resolve) => {
+    child.once('error', (error) => resolve({ code: null, signal: null, error }));
+    child.once('close', (code, signal) => resolve({ code, signal }));
+  });
+  let result = await exitWithin(exited, timeoutMs);
+  if (!result) {
+    child.kill('SIGKILL');
+    await exited;
+    result = { code: null, signal: null, error: new Error(`still running after ${timeoutMs / 1000} s`) };
+  }
+  const stdout = Buffer.concat(out).toString('utf8');
+  const stderr = Buffer.concat(err).toString('utf8');
+  fs.appendFileSync(logPath, stdout + stderr);
+  return { ...result, stdout, stderr };
+}
+
 // A `minzheng serve` process on 127.0.0.1.
 export class Server {
   exit = null;       // {code, signal} once it has ended
   stopping = false;  // set when we sent SIGTERM
 
-  constructor(bin, db, extraArgs, logPath, port) {
+  constructor(bin, db, extraArgs, logPath, port, keyFile) {
     this.port = port;
     this.base = `http://127.0.0.1:${port}`;
     this.logPath = logPath;
     const args = ['serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--threads', '4',
-      ...extraArgs];
+      ...(keyFile ? ['--audit-key-file', keyFile] : []), ...extraArgs];
     ({ child: this.child, exited: this.exited } = spawnLogged(bin, args, logPath));
     this.exited.then((exit) => { this.exit = exit; });
   }
 
   // Starts a server and waits until /api/v1/health answers 200; throws (after killing it)
-  // when it ends or does not answer within timeoutMs.
-  static async start({ bin, db, extraArgs = [], logPath, timeoutMs = 20000 }) {
-    const server = new Server(bin, db, extraArgs, logPath, await freePort());
+  // when it ends or does not answer within timeoutMs. keyFile is the --audit-key-file.
+  static async start({ bin, db, keyFile, extraArgs = [], logPath, timeoutMs = 20000 }) {
+    const server = new Server(bin, db, extraArgs, logPath, await freePort(), keyFile);
     try {
       await waitForHealth(server.base, timeoutMs,
         () => server.exit && `server ended before answering: ${describeExit(server.exit)}`);

@@ -1,6 +1,7 @@
 // tests/api/scenarios/concurrency.mjs — 64 keep-alive clients hammer the default server for
-// 10 s with a mix of region, children, search and health requests on real codes; not one
-// transport error or non-2xx answer is allowed.
+// 10 s with a mix of region, children, search and health requests on real codes, signed in as
+// the default test account (every request checks the session); not one transport error or
+// non-2xx answer is allowed.
 import http from 'node:http';
 
 import { getJson, send } from '../lib/http.mjs';
@@ -9,19 +10,19 @@ const CLIENTS = 64;
 const DURATION_MS = 10 * 1000;
 const REQUEST_TIMEOUT_MS = 30 * 1000;
 
-async function children(base, code) {
-  const res = await getJson(base, `/api/v1/regions/${code}/children?limit=500`);
+async function children(base, code, headers) {
+  const res = await getJson(base, `/api/v1/regions/${code}/children?limit=500`, { headers });
   if (res.status !== 200) throw new Error(`children of ${code}: status ${res.status}`);
   return res.body.items;
 }
 
 // Real regions of every level: 四川's cities, the counties of three of them, 苍溪's townships
 // and the villages of one township.
-async function sampleRegions(base) {
-  const cities = await children(base, '51');
-  const counties = (await Promise.all(cities.slice(0, 3).map((c) => children(base, c.code)))).flat();
-  const townships = await children(base, '510824');
-  const villages = await children(base, townships[0].code);
+async function sampleRegions(base, headers) {
+  const cities = await children(base, '51', headers);
+  const counties = (await Promise.all(cities.slice(0, 3).map((c) => children(base, c.code, headers)))).flat();
+  const townships = await children(base, '510824', headers);
+  const villages = await children(base, townships[0].code, headers);
   const all = [...cities, ...counties, ...townships, ...villages];
   if (all.length < 100) throw new Error(`only ${all.length} regions to sample from`);
   return all;
@@ -52,11 +53,11 @@ function randomPath(regions) {
 }
 
 // One client: requests one after another until the deadline, counting into stats.
-async function client(base, agent, regions, deadline, stats) {
+async function client(base, agent, regions, headers, deadline, stats) {
   while (Date.now() < deadline) {
     const path = randomPath(regions);
     try {
-      const res = await send(base, { path }, { agent, timeoutMs: REQUEST_TIMEOUT_MS });
+      const res = await send(base, { path, headers }, { agent, timeoutMs: REQUEST_TIMEOUT_MS });
       stats.total++;
       if (res.status < 200 || res.status > 299) {
         stats.non2xx++;
@@ -70,14 +71,16 @@ async function client(base, agent, regions, deadline, stats) {
   }
 }
 
-async function hammer({ base }) {
-  const regions = await sampleRegions(base);
+async function hammer({ base, world }) {
+  const headers = world.as().authHeaders('GET');
+  const regions = await sampleRegions(base, headers);
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
   const stats = { total: 0, errors: 0, non2xx: 0, examples: [] };
   const started = Date.now();
   try {
     const deadline = started + DURATION_MS;
-    await Promise.all(Array.from({ length: CLIENTS }, () => client(base, agent, regions, deadline, stats)));
+    await Promise.all(Array.from({ length: CLIENTS },
+      () => client(base, agent, regions, headers, deadline, stats)));
   } finally {
     agent.destroy();
   }

@@ -1,14 +1,15 @@
 // tests/api/scenarios/http.mjs — HTTP behaviour that single request/response cases cannot
 // show: keep-alive, the tight server's limits (431 headers, 413 declared body, idle timeout,
 // connection limit), log lines that a URL cannot forge, and graceful shutdown with requests
-// in flight. Uses raw sockets so that exactly the bytes under test are sent.
+// in flight. Uses raw sockets so that exactly the bytes under test are sent; requests to
+// routes that need a session carry the default test account's cookie (and CSRF token).
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { checkResponse } from '../lib/cases.mjs';
 import { formatRequest, RawConnection } from '../lib/http.mjs';
-import { describeExit, Server, waitForHealth } from '../lib/server.mjs';
+import { describeExit, waitForHealth } from '../lib/server.mjs';
 
 const TEN_MB = 10 * 1024 * 1024;
 const TIGHT_CONNECTIONS = 8;
@@ -38,13 +39,14 @@ async function keepAlive({ port }) {
   }
 }
 
-async function pipelined({ port }) {
+async function pipelined({ port, world }) {
   const conn = await RawConnection.open(port);
   try {
-    await conn.write(Buffer.concat([health(), formatRequest('GET', '/api/v1/regions/51'), health()]));
+    const region = formatRequest('GET', '/api/v1/regions/51', world.as().authHeaders('GET'));
+    await conn.write(Buffer.concat([health(), region, health()]));
     await expectStatus(conn, 200);
-    const region = await expectStatus(conn, 200);
-    if (!region.bytes.toString().includes('510000000000'))
+    const answer = await expectStatus(conn, 200);
+    if (!answer.bytes.toString().includes('510000000000'))
       throw new Error('the second response is not the region 51');
     await expectStatus(conn, 200);
   } finally {
@@ -129,9 +131,9 @@ async function connectionLimit({ tightPort, tightBase }) {
 
 // A URL whose path decodes to a line break must not add a line of its own to the log. The
 // server is one of its own, stopped before its log is read, as log lines may be buffered.
-async function logInjection({ bin, db, workDir }) {
-  const logPath = path.join(workDir, 'server-log-injection.log');
-  const server = await Server.start({ bin, db, logPath });
+async function logInjection({ world }) {
+  const server = await world.startServer('log-injection');
+  const { logPath } = server;
   const marker = `FORGED-${process.pid}-${Date.now()}`;
   const conn = await RawConnection.open(server.port);
   try {
@@ -148,20 +150,24 @@ async function logInjection({ bin, db, workDir }) {
 // 20 requests in flight on a server of its own when SIGTERM comes: 10 POSTs whose last body
 // byte is held back until after the signal, and 10 GETs sent just before it. All must be
 // answered 200 and the process must exit 0.
-async function gracefulShutdown({ bin, db, workDir }) {
-  const logPath = path.join(workDir, 'server-shutdown.log');
-  const server = await Server.start({ bin, db, logPath });
+async function gracefulShutdown({ world }) {
+  const server = await world.startServer('shutdown');
+  const { logPath } = server;
+  const viewer = world.as();
   const conns = [];
   try {
     for (let i = 0; i < 20; i++) conns.push(await RawConnection.open(server.port));
     const posts = conns.slice(0, 10);
     const gets = conns.slice(10);
     const body = JSON.stringify({ codes: ['510824', '5108'] });
-    const post = formatRequest('POST', '/api/v1/regions/resolve',
-      { 'Content-Type': 'application/json', 'Content-Length': body.length, Connection: 'close' }, body);
+    const post = formatRequest('POST', '/api/v1/regions/resolve', {
+      'Content-Type': 'application/json', 'Content-Length': body.length, Connection: 'close',
+      ...viewer.authHeaders('POST'),
+    }, body);
     await Promise.all(posts.map((c) => c.write(post.subarray(0, -1))));
     await sleep(200);
-    const get = formatRequest('GET', '/api/v1/regions/510824', { Connection: 'close' });
+    const get = formatRequest('GET', '/api/v1/regions/510824',
+      { Connection: 'close', ...viewer.authHeaders('GET') });
     await Promise.all(gets.map((c) => c.write(get)));
     server.terminate();
     await sleep(200);
