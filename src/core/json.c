@@ -154,6 +154,22 @@ bool json_utf8_valid(const char *str, size_t len)
     return true;
 }
 
+size_t text_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+bool text_has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
 static void escaped(struct jw *w, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;

@@ -45,6 +45,10 @@ void jw_raw(struct jw *w, const char *json, size_t len);
 
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, no NUL). */
 bool json_utf8_valid(const char *s, size_t len);
+/* Number of characters (code points) of the UTF-8 string s. */
+size_t text_chars(const char *s);
+/* True when s holds a control character (below U+0020, or DEL). */
+bool text_has_control(const char *s);
 
 /* Key-value shorthands. */
 void jw_kv_str(struct jw *w, const char *key, const char *s);

@@ -46,10 +46,9 @@ int arg_body_string(struct request *rq, const char *name, size_t max, int option
         strlen(json_string_value(v)) != json_string_length(v))
         return http_fail(rq, MZ_EVALIDATE, name,
                          arena_printf(rq->arena, "%s 须为 1–%zu 字节的文本", name, max));
-    for (const unsigned char *c = (const unsigned char *)json_string_value(v); *c; c++)
-        if (*c < 0x20 || *c == 0x7f)
-            return http_fail(rq, MZ_EVALIDATE, name,
-                             arena_printf(rq->arena, "%s 不能含有换行等控制字符", name));
+    if (text_has_control(json_string_value(v)))
+        return http_fail(rq, MZ_EVALIDATE, name,
+                         arena_printf(rq->arena, "%s 不能含有换行等控制字符", name));
     *out = json_string_value(v);
     return 0;
 }

@@ -30,26 +30,14 @@ static int refuse(struct users_refusal *r, const char *field, const char *why)
     return MZ_EVALIDATE;
 }
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
-
 /* 1–max characters of UTF-8 text, not only spaces, no control characters. */
 static bool text_valid(const char *s, size_t max)
 {
-    if (!s || !json_utf8_valid(s, strlen(s)) || utf8_chars(s) < 1 || utf8_chars(s) > max)
+    if (!s || !json_utf8_valid(s, strlen(s)) || text_chars(s) < 1 || text_chars(s) > max)
         return false;
-    bool blank = true;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            return false;
-        blank &= *p == ' ';
-    }
-    return !blank;
+    if (text_has_control(s))
+        return false;
+    return strspn(s, " ") < strlen(s); /* not only spaces */
 }
 
 bool users_login_valid(const char *login)

@@ -201,22 +201,6 @@ static int get_region(json_t *obj, const char *prefix, bool optional, char *out,
     return 0;
 }
 
-static bool has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return true;
-    return false;
-}
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
-
 /* An optional address of 1–200 characters without control characters; NULL when absent. */
 static int get_address(json_t *obj, const char *prefix, const char **out,
                        struct household_refusal *r)
@@ -227,8 +211,8 @@ static int get_address(json_t *obj, const char *prefix, const char **out,
     if (!v || json_is_null(v))
         return 0;
     const char *s = json_is_string(v) ? json_string_value(v) : NULL;
-    if (!s || strlen(s) != json_string_length(v) || !*s || has_control(s) ||
-        utf8_chars(s) > ADDRESS_MAX_CHARS)
+    if (!s || strlen(s) != json_string_length(v) || !*s || text_has_control(s) ||
+        text_chars(s) > ADDRESS_MAX_CHARS)
         return refuse(r, path_of(field, sizeof field, prefix, "address"),
                       "地址须为 1–200 个字符的文本，不含控制字符");
     *out = s;
@@ -807,7 +791,7 @@ static int request_reject(struct request *rq)
         rc = arg_body_string(rq, "reason", REASON_MAX_BYTES, 0, &reason);
     if (rc)
         return rc;
-    if (has_control(reason))
+    if (text_has_control(reason))
         return http_fail(rq, MZ_EVALIDATE, "reason", "驳回理由不能含有控制字符");
     struct household_request q = { 0 };
     rc = db_begin(rq->db);

@@ -38,22 +38,6 @@ static int refuse(struct refusal *r, const char *field, const char *why)
 
 /* ---------------------------------------------------------------- validation */
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
-
-static bool has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return true;
-    return false;
-}
-
 static bool date_valid(const char *s, int today)
 {
     if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
@@ -97,12 +81,12 @@ static int check_field(const struct field *f, struct arena *a, const char **valu
                        struct refusal *r)
 {
     const char *v = *value;
-    if (!json_utf8_valid(v, strlen(v)) || has_control(v))
+    if (!json_utf8_valid(v, strlen(v)) || text_has_control(v))
         return refuse(r, f->name, arena_printf(a, "%s含有非法字符", f->label));
     switch (f->kind) {
     case F_TEXT:
     case F_KEY:
-        if (f->max && utf8_chars(v) > (size_t)f->max)
+        if (f->max && text_chars(v) > (size_t)f->max)
             return refuse(r, f->name, arena_printf(a, "%s不能超过 %d 个字符", f->label, f->max));
         return 0;
     case F_DICT:
