@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "auth.h"
+#include "calendar.h"
 #include "db.h"
 #include "dict.h"
 #include "errors.h"
@@ -69,14 +70,10 @@ const struct route household_routes[] = {
 
 /* ---------------------------------------------------------------- small helpers */
 
-/* The calendar day in China (UTC+8) of the request as "YYYY-MM-DD". */
+/* The calendar day in China of the request as "YYYY-MM-DD". */
 static const char *today(struct request *rq)
 {
-    time_t t = (time_t)rq->now + 8 * 3600;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return arena_printf(rq->arena, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                        tm.tm_mday);
+    return calendar_day_iso(rq->now, arena_alloc(rq->arena, 11));
 }
 
 static const char *id_text(struct request *rq, int64_t id)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "auth.h"
+#include "calendar.h"
 #include "db.h"
 #include "errors.h"
 #include "record.h"
@@ -21,13 +22,7 @@
 
 static const struct entity *entity_of(struct request *rq) { return rq->route->data; }
 
-static int today(const struct request *rq)
-{
-    time_t t = (time_t)rq->now + 8 * 3600; /* the calendar day in China (UTC+8) */
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
+static int today(const struct request *rq) { return calendar_day(rq->now); }
 
 static const char *id_text(struct request *rq, int64_t id)
 {
