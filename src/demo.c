@@ -1,8 +1,9 @@
 /*
  * demo.c — `minzheng demo`: a database ready to show, on the embedded default.
  *
- * Loads the whole national region tree (ID numbers and addresses from anywhere must resolve)
- * and marks the demo county. Idempotent: a second run migrates nothing and loads nothing.
+ * Loads the whole national region tree (ID numbers and addresses from anywhere must resolve),
+ * marks the demo county and fills it with a generated population (demo_population.c).
+ * Idempotent: a second run migrates nothing and loads nothing.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "config.h"
 #include "db.h"
 #include "demo.h"
+#include "demo_population.h"
 #include "errors.h"
 #include "migrate.h"
 #include "registry/region.h"
@@ -63,7 +65,21 @@ static int demo_accounts(struct db *db)
     return rc;
 }
 
-int demo_load(struct db *db, const struct config *cfg)
+/* The county's population (demo_population.c), unless it has persons already. */
+static int demo_population(struct db *db, long long persons)
+{
+    struct demo_population_stats st;
+    int rc = demo_population_load(db, DEMO_COUNTY, persons, &st);
+    if (rc == 0 && st.skipped)
+        printf("demo population: the county has persons already, none added\n");
+    else if (rc == 0 && st.persons)
+        printf("demo population: %lld persons (%lld deceased), %lld households, "
+               "%lld organisations in %.1f s\n", st.persons, st.deceased, st.households,
+               st.orgs, st.seconds);
+    return rc;
+}
+
+int demo_load(struct db *db, const struct config *cfg, long long persons)
 {
     int rc = migrate_run(db, NULL);
     if (rc == 0)
@@ -81,5 +97,7 @@ int demo_load(struct db *db, const struct config *cfg)
         printf("demo county: 四川省广元市苍溪县 (510824), 34 townships, 457 villages\n");
     if (rc == 0)
         rc = demo_accounts(db);
+    if (rc == 0)
+        rc = demo_population(db, persons);
     return rc;
 }

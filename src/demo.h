@@ -12,8 +12,9 @@ struct db;
 #define DEMO_COUNTY "510824000000"
 
 /* Migrates db (creating the first administrators), loads the region tree when it is empty,
- * records the demo county, and gives the demo accounts fresh passwords, printed. Returns 0 or
- * an MZ_E… error. */
-int demo_load(struct db *db, const struct config *cfg);
+ * records the demo county, gives the demo accounts fresh passwords, printed, and, when the
+ * county has no persons yet, generates `persons` of them with their households and
+ * organisations (0: none). Returns 0 or an MZ_E… error. */
+int demo_load(struct db *db, const struct config *cfg, long long persons);
 
 #endif

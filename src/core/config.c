@@ -191,6 +191,7 @@ static int load_flags(struct config *cfg, int argc, char **argv, const char *con
             continue;
         }
         char *name = a + 2, *value = strchr(name, '=');
+        bool inline_value = value != NULL; /* --name=value, not --name value */
         size_t len = value ? (size_t)(value - name) : strlen(name);
         if (value)
             value++;
@@ -206,7 +207,7 @@ static int load_flags(struct config *cfg, int argc, char **argv, const char *con
         const struct setting *s = find(name, len);
         if (!s && is_option(options, name, len) && value) {
             argv[1 + npos++] = a; /* the command's own option stays with the arguments */
-            if (value != name + len + 1)
+            if (!inline_value)
                 argv[1 + npos++] = value;
             continue;
         }

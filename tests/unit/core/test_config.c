@@ -392,3 +392,25 @@ Test(config, help_lists_every_setting)
         cr_assert_not_null(strstr(text, want[i]), "config-11.%zu: %s", i + 1, want[i]);
     free(text);
 }
+
+/* A command's own option keeps its value in both spellings (regression: the separate value was
+ * dropped because argv strings lie end to end in memory, so it looked like "--name=value"). */
+Test(config, command_options)
+{
+    static const char *const options[] = { "persons", "mode", NULL };
+    /* one buffer, strings end to end, as the kernel lays out argv */
+    char buf[] = "demo\0--persons\0" "1234\0--mode=valid\0x";
+    char *argv[] = { buf, buf + 5, buf + 15, buf + 20, buf + 33, NULL };
+    struct config cfg;
+    char err[256] = "";
+    int nargs = -1;
+    cr_assert_eq(config_load_options(&cfg, 5, argv, options, &nargs, err, sizeof err), 0,
+                 "cfg-9.1: %s", err);
+    cr_assert_eq(nargs, 4, "cfg-9.2: --persons, 1234, --mode=valid, x");
+    cr_assert_str_eq(config_option(nargs, argv + 1, "persons"), "1234", "cfg-9.3");
+    cr_assert_str_eq(config_option(nargs, argv + 1, "mode"), "valid", "cfg-9.4");
+    cr_assert_null(config_option(nargs, argv + 1, "other"), "cfg-9.5");
+    char *pos[4];
+    cr_assert_eq(config_positionals(nargs, argv + 1, pos), 1, "cfg-9.6");
+    cr_assert_str_eq(pos[0], "x", "cfg-9.6");
+}
