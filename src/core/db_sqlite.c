@@ -81,6 +81,7 @@ static int sl_open(const char *url, struct db **out, char *err, size_t errlen)
     if (sqlite3_exec(db->handle,
                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                      "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"
+                     "PRAGMA case_sensitive_like=ON;" /* LIKE as on PostgreSQL */
                      "PRAGMA temp_store=MEMORY;",
                      NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "cannot configure SQLite database %s: %s", path,

@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -15,12 +16,21 @@
 #include "password.h"
 #include "users.h"
 
+/* Strictly increasing within the process, so rows written in one millisecond keep their order
+ * (history is read in id order); the random low bits keep processes apart. */
 int64_t users_new_id(void)
 {
+    static _Atomic int64_t last;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-    return ms * 65536 + (int64_t)randombytes_uniform(65536);
+    int64_t id = ms * 65536 + (int64_t)randombytes_uniform(4096);
+    int64_t prev = atomic_load(&last);
+    for (;;) {
+        int64_t next = id > prev ? id : prev + 1;
+        if (atomic_compare_exchange_weak(&last, &prev, next))
+            return next;
+    }
 }
 
 static int refuse(struct users_refusal *r, const char *field, const char *why)

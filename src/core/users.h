@@ -70,7 +70,8 @@ int users_is_admin(struct db *db, int64_t id, bool *admin);
 bool users_login_valid(const char *login);
 /* Number of accounts (all scopes), for the first start. */
 int users_count(struct db *db, int64_t *count);
-/* A new time-ordered 63-bit id: milliseconds × 65536 + 16 random bits. */
+/* A new time-ordered 63-bit id: milliseconds × 65536 + random low bits, strictly increasing
+ * within the process. */
 int64_t users_new_id(void);
 
 #endif

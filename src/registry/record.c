@@ -133,7 +133,7 @@ int record_check(const struct entity *e, struct arena *a, const struct scope *sc
             continue;
         v->v[i] = trimmed(a, v->v[i]);
         if (!*v->v[i]) {
-            if (!creating && (f->flags & F_REQUIRED))
+            if (!creating && ((f->flags & F_REQUIRED) || f->def))
                 return refuse(r, f->name, arena_printf(a, "%s不能为空", f->label));
             if (creating)
                 v->v[i] = NULL; /* absent; required ones are caught below */
@@ -228,6 +228,30 @@ static int add_history(struct db *db, const struct entity *e, int64_t id, const 
     rc = db_step(st);
     db_reset(st);
     return rc < 0 ? rc : 0;
+}
+
+int record_check_refs(struct db *db, const struct entity *e, const struct scope *scope,
+                      const struct record_values *v, struct refusal *r)
+{
+    for (int i = 0; i < e->nfields; i++) {
+        if (e->fields[i].kind != F_REGION || !v->v[i] || !*v->v[i])
+            continue;
+        struct db_stmt *st;
+        int rc = db_prepare(db, "SELECT 1 FROM region WHERE code = ?", &st);
+        if (rc)
+            return rc;
+        db_bind_text(st, 1, v->v[i], strlen(v->v[i]));
+        rc = db_step(st);
+        db_reset(st);
+        if (rc < 0)
+            return rc;
+        if (rc == 0) {
+            r->field = e->fields[i].name;
+            r->why = "行政区划代码不存在";
+            return MZ_EVALIDATE;
+        }
+    }
+    return e->check_refs ? e->check_refs(db, scope, v, r) : 0;
 }
 
 int record_find_key(struct db *db, const struct entity *e, const struct scope *scope,
@@ -472,8 +496,8 @@ static const char *search_where(struct arena *a, const struct entity *e,
 }
 
 /* Binds the WHERE clause's parameters from 1; returns the next free index, or MZ_EINVAL. */
-static int bind_where(struct arena *a, struct db_stmt *st, const struct scope *scope,
-                      const struct record_query *q, int filter)
+static int bind_where(struct arena *a, struct db_stmt *st, const struct entity *e,
+                      const struct scope *scope, const struct record_query *q, int filter)
 {
     scope_bind(st, 1, scope);
     struct scope under = *scope;
@@ -497,8 +521,12 @@ static int bind_where(struct arena *a, struct db_stmt *st, const struct scope *s
     }
     bind_value(st, 7, like);
     bind_value(st, 8, like);
-    if (filter >= 0)
-        bind_value(st, 9, q->filter_value);
+    if (filter >= 0) {
+        const char *value = q->filter_value;
+        if (e->fields[filter].kind == F_BOOL && value) /* stored as 1/0 */
+            value = strcmp(value, "true") == 0 || strcmp(value, "1") == 0 ? "1" : "0";
+        bind_value(st, 9, value);
+    }
     return filter >= 0 ? 10 : 9;
 }
 
@@ -512,7 +540,7 @@ int record_search(struct db *db, const struct entity *e, const struct scope *sco
     int rc = db_prepare(db, arena_printf(a, "SELECT COUNT(*) FROM %s %s", e->table, where), &st);
     int64_t total = 0;
     if (rc == 0) {
-        rc = bind_where(a, st, scope, q, filter) > 0 ? db_step(st) : MZ_EINVAL;
+        rc = bind_where(a, st, e, scope, q, filter) > 0 ? db_step(st) : MZ_EINVAL;
         if (rc == 1)
             total = db_col_int64(st, 0);
         db_reset(st);
@@ -524,7 +552,7 @@ int record_search(struct db *db, const struct entity *e, const struct scope *sco
     rc = db_prepare(db, arena_printf(a, "SELECT id, %s FROM %s %s AND id > ? ORDER BY id LIMIT ?",
                                      column_list(a, e), e->table, where), &st);
     if (rc == 0) {
-        int k = bind_where(a, st, scope, q, filter);
+        int k = bind_where(a, st, e, scope, q, filter);
         db_bind_int64(st, k, q->after);
         db_bind_int64(st, k + 1, q->limit + 1);
     }
@@ -563,7 +591,7 @@ int record_each(struct db *db, const struct entity *e, const struct scope *scope
     struct db_stmt *st = NULL;
     int rc = db_prepare(db, arena_printf(a, "SELECT %s FROM %s %s ORDER BY id", column_list(a, e),
                                          e->table, search_where(a, e, q)), &st);
-    if (rc == 0 && bind_where(a, st, scope, q, filter) < 0)
+    if (rc == 0 && bind_where(a, st, e, scope, q, filter) < 0)
         rc = MZ_EINVAL;
     const char *values[RECORD_MAX_FIELDS];
     int stepped = rc;

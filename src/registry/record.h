@@ -92,6 +92,11 @@ int record_field(const struct entity *e, const char *name);
  * region must lie inside scope. Returns 0 or MZ_EVALIDATE with *r. */
 int record_check(const struct entity *e, struct arena *a, const struct scope *scope,
                  struct record_values *v, bool creating, int today, struct refusal *r);
+/* The checks that need the database, inside the write's transaction: every region given exists
+ * in the region tree, then the entity's own check_refs. Returns 0, MZ_EVALIDATE with *r, or a
+ * database error. */
+int record_check_refs(struct db *db, const struct entity *e, const struct scope *scope,
+                      const struct record_values *v, struct refusal *r);
 /* Inserts a checked record. MZ_ECONFLICT when the key exists (*existing_id set when that record
  * is inside scope, else 0). Writes one "(created)" history row. */
 int record_insert(struct db *db, const struct entity *e, const struct scope *scope,

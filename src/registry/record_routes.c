@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "calendar.h"
 #include "db.h"
+#include "dict.h"
 #include "errors.h"
 #include "record.h"
 #include "record_routes.h"
@@ -75,6 +76,13 @@ static int search_args(struct request *rq, const struct entity *e, struct record
         if (f < 0 || (e->fields[f].kind != F_DICT && e->fields[f].kind != F_BOOL) ||
             !q->filter_value || strlen(q->filter_value) > 32)
             return http_fail(rq, MZ_EINVAL, "field", "只能按代码字段筛选，并须给出 value");
+        bool ok = e->fields[f].kind == F_BOOL
+                      ? strcmp(q->filter_value, "true") == 0 || strcmp(q->filter_value, "false") == 0 ||
+                            strcmp(q->filter_value, "1") == 0 || strcmp(q->filter_value, "0") == 0
+                      : dict_has(e->fields[f].dict, q->filter_value);
+        if (!ok)
+            return http_fail(rq, MZ_EINVAL, "value",
+                             arena_printf(rq->arena, "%s的取值不正确", e->fields[f].label));
     }
     *used = arena_printf(rq->arena, "criteria=%s%s%s%s", q->key ? "key " : "",
                          q->name_prefix ? "name " : "", q->under ? "under " : "",
@@ -157,8 +165,8 @@ int record_route_create(struct request *rq)
     int64_t id = 0, existing = 0;
     struct record_actor actor = actor_of(rq);
     rc = db_begin(rq->db);
-    if (rc == 0 && e->check_refs)
-        rc = e->check_refs(rq->db, &rq->who->scope, &v, &why);
+    if (rc == 0)
+        rc = record_check_refs(rq->db, e, &rq->who->scope, &v, &why);
     if (rc == 0)
         rc = record_insert(rq->db, e, &rq->who->scope, &v, &actor, rq->now, &id, &existing);
     if (rc == 0)
@@ -211,8 +219,8 @@ int record_route_update(struct request *rq)
     struct record_actor actor = actor_of(rq);
     int changed = 0;
     rc = db_begin(rq->db);
-    if (rc == 0 && e->check_refs)
-        rc = e->check_refs(rq->db, &rq->who->scope, &v, &why);
+    if (rc == 0)
+        rc = record_check_refs(rq->db, e, &rq->who->scope, &v, &why);
     if (rc == 0)
         rc = record_update(rq->db, e, &rq->who->scope, id, json_integer_value(version), &v,
                            &actor, rq->now, &changed);
