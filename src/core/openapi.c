@@ -102,17 +102,18 @@ static void write_operation(struct jw *w, const struct route *r)
     if (r->flags & R_UNSCOPED)
         jw_kv_bool(w, "x-unscoped", true);
     write_params(w, r);
-    if (r->flags & R_BODY) {
+    if (r->flags & (R_BODY | R_RAW_BODY)) {
+        bool json = r->flags & R_BODY;
         jw_key(w, "requestBody");
         jw_obj(w);
         jw_kv_bool(w, "required", true);
         jw_key(w, "content");
         jw_obj(w);
-        jw_key(w, "application/json");
+        jw_key(w, json ? "application/json" : "text/csv");
         jw_obj(w);
         jw_key(w, "schema");
         jw_obj(w);
-        jw_kv_str(w, "type", "object");
+        jw_kv_str(w, "type", json ? "object" : "string");
         jw_obj_end(w);
         jw_obj_end(w);
         jw_obj_end(w);
@@ -128,7 +129,7 @@ static void write_operation(struct jw *w, const struct route *r)
     }
     if (strchr(r->path, '{'))
         write_response(w, "404", "记录不存在", true);
-    if (r->flags & R_BODY) {
+    if (r->flags & (R_BODY | R_RAW_BODY)) {
         write_response(w, "413", "请求体超过允许的大小", true);
         write_response(w, "415", "请求体必须是 application/json", true);
         write_response(w, "422", "数据校验未通过", true);

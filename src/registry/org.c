@@ -33,11 +33,11 @@ static const struct field fields[O_FIELDS] = {
     [O_ADDRESS] = { "address", "住所", F_TEXT, NULL, 200, 0 },
 };
 
-static int org_rules(struct arena *a, struct record_values *v, bool creating, int today,
-                     struct refusal *r)
+static int org_rules(struct arena *a, struct record_values *v, struct record_values *changed,
+                     int today, struct refusal *r)
 {
     (void)today;
-    if (!creating || !v->v[O_CREDIT_CODE])
+    if (v != changed || !v->v[O_CREDIT_CODE]) /* the code is fixed after creation */
         return 0;
     char code[19];
     const char *why = NULL;

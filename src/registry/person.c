@@ -80,27 +80,31 @@ static int derive_from_number(struct arena *a, struct record_values *v, int toda
     return 0;
 }
 
-static int person_rules(struct arena *a, struct record_values *v, bool creating, int today,
-                        struct refusal *r)
+static bool set(const char *v) { return v && *v; }
+
+static int person_rules(struct arena *a, struct record_values *v, struct record_values *changed,
+                        int today, struct refusal *r)
 {
+    bool creating = v == changed;
     if (creating && v->v[P_ID_NUMBER]) {
         int rc = derive_from_number(a, v, today, r);
         if (rc)
             return rc;
     }
     const char *death = v->v[P_DEATH_DATE], *alive = v->v[P_ALIVE];
-    if (death && *death) {
-        if (alive && strcmp(alive, "1") == 0)
+    if (set(death)) {
+        if (set(changed->v[P_ALIVE]) && strcmp(changed->v[P_ALIVE], "1") == 0)
             return refuse(r, "alive", "已填写死亡日期的人员不能标记为健在");
-        v->v[P_ALIVE] = "0";
-        if (v->v[P_BIRTH_DATE] && strcmp(death, v->v[P_BIRTH_DATE]) < 0)
+        if (!set(alive) || strcmp(alive, "0") != 0)
+            v->v[P_ALIVE] = changed->v[P_ALIVE] = "0"; /* a death date means not alive */
+        if (set(v->v[P_BIRTH_DATE]) && strcmp(death, v->v[P_BIRTH_DATE]) < 0)
             return refuse(r, "death_date", "死亡日期不能早于出生日期");
-    } else if (alive && strcmp(alive, "0") == 0 && creating) {
+    } else if (set(alive) && strcmp(alive, "0") == 0) {
         return refuse(r, "death_date", "标记为死亡时须填写死亡日期");
     }
-    const char *cat = v->v[P_DISABILITY_CATEGORY], *grade = v->v[P_DISABILITY_GRADE];
-    if (creating && (cat != NULL) != (grade != NULL))
-        return refuse(r, cat ? "disability_grade" : "disability_category",
+    if (set(v->v[P_DISABILITY_CATEGORY]) != set(v->v[P_DISABILITY_GRADE]))
+        return refuse(r, set(v->v[P_DISABILITY_CATEGORY]) ? "disability_grade"
+                                                          : "disability_category",
                       "残疾类别和残疾等级须同时填写");
     return 0;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "calendar.h"
 #include "db.h"
 #include "dict.h"
 #include "errors.h"
@@ -145,7 +146,7 @@ int record_check(const struct entity *e, struct arena *a, const struct scope *sc
         if (rc)
             return rc;
     }
-    int rc = e->hook ? e->hook(a, v, creating, today, r) : 0;
+    int rc = creating && e->hook ? e->hook(a, v, v, today, r) : 0; /* updates: record_update */
     if (rc)
         return rc;
     for (int i = 0; creating && i < e->nfields; i++)
@@ -230,19 +231,37 @@ static int add_history(struct db *db, const struct entity *e, int64_t id, const 
     return rc < 0 ? rc : 0;
 }
 
+/* True (1) when the 12-digit code is in the region tree, 0 when not, or a database error.
+ * Codes are never deleted, so a per-thread memory of codes seen to exist saves the lookup on
+ * the next record of the same village (imports touch a few hundred villages a million times). */
+static int region_exists(struct db *db, const char *code)
+{
+    static _Thread_local char seen[256][REGION_CODE_LEN + 1];
+    unsigned h = 0;
+    for (const char *c = code; *c; c++)
+        h = h * 31 + (unsigned char)*c;
+    char *slot = seen[h % 256];
+    if (strcmp(slot, code) == 0)
+        return 1;
+    struct db_stmt *st;
+    int rc = db_prepare(db, "SELECT 1 FROM region WHERE code = ?", &st);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, code, strlen(code));
+    rc = db_step(st);
+    db_reset(st);
+    if (rc == 1)
+        snprintf(slot, REGION_CODE_LEN + 1, "%s", code);
+    return rc;
+}
+
 int record_check_refs(struct db *db, const struct entity *e, const struct scope *scope,
                       const struct record_values *v, struct refusal *r)
 {
     for (int i = 0; i < e->nfields; i++) {
         if (e->fields[i].kind != F_REGION || !v->v[i] || !*v->v[i])
             continue;
-        struct db_stmt *st;
-        int rc = db_prepare(db, "SELECT 1 FROM region WHERE code = ?", &st);
-        if (rc)
-            return rc;
-        db_bind_text(st, 1, v->v[i], strlen(v->v[i]));
-        rc = db_step(st);
-        db_reset(st);
+        int rc = region_exists(db, v->v[i]);
         if (rc < 0)
             return rc;
         if (rc == 0) {
@@ -347,9 +366,17 @@ static bool same(const char *a, const char *b)
     return b && strcmp(a, b) == 0;
 }
 
+/* The record as it would be after the change: stored values overlaid with v ("" clears). */
+static void merge(const struct entity *e, const char **cur, const struct record_values *v,
+                  struct record_values *merged)
+{
+    for (int i = 0; i < e->nfields; i++)
+        merged->v[i] = !v->v[i] ? cur[i] : *v->v[i] ? v->v[i] : NULL;
+}
+
 int record_update(struct db *db, const struct entity *e, const struct scope *scope, int64_t id,
                   int64_t version, struct record_values *v, const struct record_actor *actor,
-                  int64_t now, int *changed)
+                  int64_t now, int *changed, struct refusal *r)
 {
     struct arena *a = arena_new();
     const char *cur[RECORD_MAX_FIELDS];
@@ -357,6 +384,11 @@ int record_update(struct db *db, const struct entity *e, const struct scope *sco
     int rc = load_current(db, a, e, scope, id, cur, &current_version);
     if (rc == 0 && version && version != current_version)
         rc = MZ_ECONFLICT;
+    struct record_values merged;
+    if (rc == 0 && e->hook) {
+        merge(e, cur, v, &merged);
+        rc = e->hook(a, &merged, v, calendar_day(now), r);
+    }
     struct text sets = text_new(a, 48 * (size_t)e->nfields + 1);
     int n = 0;
     for (int i = 0; rc == 0 && i < e->nfields; i++) {

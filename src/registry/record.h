@@ -69,9 +69,12 @@ struct entity {
     int key;                      /* index of the F_KEY field */
     int name;                     /* index of the name field (prefix search, duplicates) */
     /* Cross-field rules after each field is valid on its own: normalise the key, derive fields
-     * (F_DERIVED), check combinations. `today` is YYYYMMDD. Returns 0 or MZ_EVALIDATE with r. */
-    int (*hook)(struct arena *a, struct record_values *v, bool creating, int today,
-                struct refusal *r);
+     * (F_DERIVED), check combinations. v is the whole record (on update: the stored record with
+     * the change applied), changed the values being written (on create the same pointer as v);
+     * a rule that implies another value sets it in both. `today` is YYYYMMDD. Returns 0 or
+     * MZ_EVALIDATE with r. */
+    int (*hook)(struct arena *a, struct record_values *v, struct record_values *changed,
+                int today, struct refusal *r);
     /* Rules that need the database (references to other records), run before a write inside
      * its transaction; NULL when none. Returns 0, MZ_EVALIDATE with r, or a database error. */
     int (*check_refs)(struct db *db, const struct scope *scope, const struct record_values *v,
@@ -103,11 +106,12 @@ int record_insert(struct db *db, const struct entity *e, const struct scope *sco
                   const struct record_values *v, const struct record_actor *actor, int64_t now,
                   int64_t *id, int64_t *existing_id);
 /* Updates the given (non-NULL) fields of record id within scope, when its version is
- * `version` (0: any). MZ_ENOTFOUND, MZ_ECONFLICT (stale version, or a fixed field changed),
- * or 0 with one history row per changed field; *changed receives their number. */
+ * `version` (0: any), after the entity's cross-field rules accept the record as it would be.
+ * MZ_ENOTFOUND, MZ_ECONFLICT (stale version), MZ_EVALIDATE with *r, or 0 with one history row
+ * per changed field; *changed receives their number. */
 int record_update(struct db *db, const struct entity *e, const struct scope *scope, int64_t id,
                   int64_t version, struct record_values *v, const struct record_actor *actor,
-                  int64_t now, int *changed);
+                  int64_t now, int *changed, struct refusal *r);
 /* The record as JSON: fields (masked unless reveal), id, version, timestamps; with_history adds
  * "history":[…]. Its region into region (may be NULL). */
 int record_get(struct db *db, const struct entity *e, const struct scope *scope, int64_t id,

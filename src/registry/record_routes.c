@@ -223,7 +223,7 @@ int record_route_update(struct request *rq)
         rc = record_check_refs(rq->db, e, &rq->who->scope, &v, &why);
     if (rc == 0)
         rc = record_update(rq->db, e, &rq->who->scope, id, json_integer_value(version), &v,
-                           &actor, rq->now, &changed);
+                           &actor, rq->now, &changed, &why);
     if (rc == 0 && changed)
         rc = http_audit(rq, arena_printf(rq->arena, "%s.update", e->type), e->type,
                         id_text(rq, id), NULL, "success", changed_names(rq, e, &v));

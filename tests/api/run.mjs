@@ -225,8 +225,10 @@ async function runScenarios(report, servers, shared) {
 async function setUpWorld(report, world, bootstrap) {
   const signedIn = await report.test('sign in every test account and change its one-time password',
     () => world.signInAccounts(bootstrap));
-  if (signedIn) await report.test('create the fixture objects (account with phone, API tokens)',
+  const made = signedIn && await report.test('create the fixture objects (account with phone, API tokens)',
     () => world.createObjects());
+  if (made) await report.test('create the registry fixtures (persons, organisations, households, pending requests)',
+    () => world.createRegistry());
 }
 
 // `minzheng audit verify` after everything: the chain the whole run wrote is intact.

@@ -12,8 +12,10 @@
 // or null for an anonymous request. The runner adds the account's Cookie and, on anything but
 // GET, its X-CSRF-Token (unless "csrf" is false); headers of the case win over both.
 // Strings anywhere in request and expect may hold placeholders {{id:LOGIN}} (an account's id),
-// {{token:NAME}} / {{secret:NAME}} (a fixture token's id / its mzt_ value), {{csrf:LOGIN}} and
-// {{repeat:N:TEXT}} (TEXT N times, for over-long values).
+// {{token:NAME}} / {{secret:NAME}} (a fixture token's id / its mzt_ value), {{csrf:LOGIN}},
+// {{repeat:N:TEXT}} (TEXT N times, for over-long values) and the registry fixtures'
+// {{person:KEY}}, {{idnumber:KEY}}, {{masked:KEY}}, {{org:KEY}}, {{household:KEY}} … (see
+// lib/registry.mjs).
 // Non-ASCII characters of the path are percent-encoded (UTF-8), the rest is sent as written.
 // A string body is sent as is, any other JSON value serialised (with Content-Type
 // application/json unless the case sets one); bodyBase64 sends exact bytes (invalid UTF-8).

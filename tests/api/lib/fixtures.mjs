@@ -4,13 +4,17 @@
 // administrators) and the region import, the runner calls World.setup(): the test accounts of
 // ACCOUNTS are created with `minzheng user add`, every account (the first administrators too)
 // signs in through the API with its one-time password and changes it, and a few objects are
-// created through the API (an account with a phone number, API tokens). Each account is kept as
-// a signed-in Client under its login; cases name it in "as", scenarios use world.as(login).
+// created through the API (an account with a phone number, API tokens), then the registry
+// objects of lib/registry.mjs (persons, organisations, households, pending change requests).
+// Each account is kept as a signed-in Client under its login; cases name it in "as", scenarios
+// use world.as(login).
 //
 // Scope layout: 510824 (苍溪县) is the home county of the test objects; 5101 (成都市) is a
-// region outside it, for callers that hold the permission but not the scope.
+// region outside it, for callers that hold the permission but not the scope (the *.out
+// accounts).
 import path from 'node:path';
 
+import { createRegistry, registryLookup } from './registry.mjs';
 import { Client, firstSignIn, signIn } from './session.mjs';
 import { runCapture, Server } from './server.mjs';
 
@@ -27,6 +31,15 @@ export const ACCOUNTS = [
   ['t.sys.out', '5101', 'sysadmin'],
   ['t.sec.out', '5101', 'secadmin'],
   ['t.aud.out', '5101', 'auditor'],
+  // the registry's business roles (sql/0003_registry.sql), in 苍溪县 and in 成都
+  ['t.intake', '510824', 'intake'],               // 受理员: person write/reveal, household write
+  ['t.investigator', '510824', 'investigator'],   // 调查员: reads and reveals, writes nothing
+  ['t.reviewer', '510824', 'reviewer'],           // 审核员: decides household requests
+  ['t.approver', '510824', 'approver'],           // 审批员: decides, writes organisations, reveals
+  ['t.clerk.reviewer', '510824', 'intake,reviewer'], // files and decides: never its own request
+  ['t.intake.out', '5101', 'intake'],
+  ['t.reviewer.out', '5101', 'reviewer'],
+  ['t.approver.out', '5101', 'approver'],
 ];
 
 // Accounts made by the CLI and signed in with their one-time password, which they keep: every
@@ -44,6 +57,24 @@ export const TARGETS = [
 export const FIRST_ADMINS = ['admin', 'secadmin', 'auditor'];
 export const PHONE = '13812345678';
 export const PHONE_MASKED = '138****5678';
+
+// Password hashing is slow by design: sign-ins and `user add` run a few at a time, so that
+// no single request waits behind all the others for longer than a request may take.
+const SIGN_IN_PARALLEL = 4;
+
+// fn(item) for every item, at most `width` at a time; resolves to the results in order.
+async function inParallel(items, width, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  return results;
+}
 
 // "  admin     sysadmin one-time password XXXX" lines of `minzheng migrate` → {login: password}.
 export function parseBootstrap(stdout) {
@@ -63,6 +94,7 @@ export class World {
   accounts = {};   // login → signed-in Client
   ids = {};        // login → account id (string)
   tokens = {};     // name → {id, token, region, client}
+  registry = null; // the registry objects of lib/registry.mjs
   base = null;     // the default server
 
   // options: bin, backend, db (the owner's --db, for the CLI), serveDb (the server's --db),
@@ -146,14 +178,14 @@ export class World {
   async signInAccounts(bootstrap) {
     for (const login of FIRST_ADMINS)
       if (!bootstrap[login]) throw new Error(`migrate printed no one-time password for ${login}`);
-    const made = await Promise.all([...ACCOUNTS, ...UNCHANGED, ...TARGETS].map(
-      async ([login, region, roles]) => [login, await this.addUser(login, region, roles)]));
+    const made = await inParallel([...ACCOUNTS, ...UNCHANGED, ...TARGETS], SIGN_IN_PARALLEL,
+      async ([login, region, roles]) => [login, await this.addUser(login, region, roles)]);
     const passwords = { ...bootstrap, ...Object.fromEntries(made) };
     const signers = [...FIRST_ADMINS, ...ACCOUNTS.map(([login]) => login)];
-    const clients = await Promise.all([
-      ...signers.map((login) => firstSignIn(this.base, login, passwords[login])),
-      ...UNCHANGED.map(([login]) => signIn(this.base, login, passwords[login])),
-    ]);
+    const clients = await inParallel([
+      ...signers.map((login) => () => firstSignIn(this.base, login, passwords[login])),
+      ...UNCHANGED.map(([login]) => () => signIn(this.base, login, passwords[login])),
+    ], SIGN_IN_PARALLEL, (start) => start());
     for (const c of clients) {
       this.accounts[c.login] = c;
       this.ids[c.login] = c.id;
@@ -192,9 +224,18 @@ export class World {
     return `t.phone ${created.user.id}, ${Object.keys(this.tokens).length} tokens`;
   }
 
+  // The persons, organisations, households and pending requests of lib/registry.mjs.
+  createRegistry() {
+    return createRegistry(this);
+  }
+
   // Values for {{…}} in cases: id:LOGIN, token:NAME (its id), secret:NAME (the mzt_ value),
-  // csrf:LOGIN, password:LOGIN (the current password of a signed-in account), repeat:N:TEXT.
+  // csrf:LOGIN, password:LOGIN (the current password of a signed-in account), repeat:N:TEXT,
+  // and the registry objects: person, idnumber, masked, org, code, household, request (see
+  // lib/registry.mjs).
   lookup(kind, arg) {
+    const registered = registryLookup(this.registry, kind, arg);
+    if (registered !== undefined) return registered;
     switch (kind) {
     case 'password':
       return this.as(arg).password;

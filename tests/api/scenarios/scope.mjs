@@ -16,8 +16,9 @@
 //                             the 苍溪县 object — 404 for items, lists without it, 422 for a
 //                             region outside the scope — and nothing changes; the same call by a
 //                             苍溪县 caller works (the control, so the 404 is about scope).
-import { auditEntries, expectError, expectStatus } from '../lib/checks.mjs';
-import { getJson } from '../lib/http.mjs';
+import { auditEntries, entriesOf, expectError, expectStatus } from '../lib/checks.mjs';
+import { decodeUtf8, getJson, send } from '../lib/http.mjs';
+import { creditCode, maskId, personNumber } from '../lib/registry.mjs';
 import { signIn } from '../lib/session.mjs';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
@@ -39,9 +40,98 @@ async function allUsers(base, client) {
   }
 }
 
-// method, template → {perm, public?, unscoped?, request(o) → {path, body}, as?, status?,
-// scoped?(ctx, o)}. o holds the objects of the walk: victim (an account of 苍溪县 no one signs
-// in as), token (a token of 苍溪县), out (t.out's id).
+// ---------------------------------------------------------------- registry helpers
+
+// Fresh 苍溪县 objects for the registry rows (numbers of lib/registry.mjs's scope-walk range).
+let walkSerial = 0;
+async function walkPerson({ base, world }, name) {
+  const n = personNumber('1945-01-01', walkSerial++, walkSerial % 2 ? '401' : '402');
+  const p = await world.as('t.intake').expect(201, base, 'POST', '/api/v1/persons',
+    { id_number: n.idNumber, name, region: '510824' });
+  return { ...p, idNumber: n.idNumber };
+}
+
+function walkCreditCode() {
+  return creditCode('51', '510824', `7002${String(walkSerial++).padStart(4, '0')}`);
+}
+
+async function walkHousehold(ctx, name) {
+  const head = await walkPerson(ctx, name);
+  return ctx.world.as('t.intake').expect(201, ctx.base, 'POST', '/api/v1/households',
+    { region: '510824', head_person_id: head.id });
+}
+
+// A household of 苍溪县 with a pending request filed by t.intake: {hid, rid}.
+async function walkRequest(ctx, name) {
+  const h = await walkHousehold(ctx, name);
+  const r = await ctx.world.as('t.intake').expect(201, ctx.base, 'POST', `/api/v1/households/${h.id}/requests`,
+    { kind: 'move_region', payload: { region: '510824100' } });
+  return { hid: h.id, rid: r.id };
+}
+
+// GET of a file: {status, type, text (UTF-8, byte-order mark dropped), bytes}.
+async function download(base, client, path) {
+  const res = await send(base, { path, headers: client.authHeaders('GET') });
+  const text = /^text\/csv/.test(res.headers['content-type']) ? decodeUtf8(res.bytes) : '';
+  return { status: res.status, type: res.headers['content-type'], text, bytes: res.bytes,
+    requestId: res.headers['x-request-id'] };
+}
+
+// POST /api/v1/imports?QUERY with a CSV body: {status, body}.
+async function postCsv(base, client, query, csv) {
+  const res = await send(base, { method: 'POST', path: `/api/v1/imports?${query}`,
+    headers: { ...client.authHeaders('POST'), 'Content-Type': 'text/csv' }, body: Buffer.from(csv) });
+  return { status: res.status, body: JSON.parse(decodeUtf8(res.bytes)) };
+}
+
+// The data lines of a CSV export (without its header).
+const dataLines = (text) => text.trim().split('\r\n').slice(1);
+
+// An export by 成都's clerk leaves out the 苍溪县 object, refuses `under` 苍溪县 (400); the
+// county clerk's export has it. kind: persons | organisations; key/name/mark: the object's key,
+// name and what its row shows.
+async function exportScoped({ base, world }, kind, format, key, name, mark) {
+  const out = world.as('t.intake.out');
+  const path = `/api/v1/exports/${kind}.${format}`;
+  expectError(await out.get(base, `${path}?under=510824`), 400, 'invalid_field', 'under');
+  const rows = async (client, query) => {
+    const d = await download(base, client, `${path}?${query}`);
+    if (d.status !== 200) throw new Error(`${client.name} ${path}?${query}: status ${d.status}`);
+    if (format === 'csv') return dataLines(d.text).filter((l) => l.includes(mark)).length;
+    if (d.bytes.subarray(0, 2).toString() !== 'PK') throw new Error(`${path}: not an xlsx file`);
+    const action = `${kind === 'persons' ? 'person' : 'organisation'}.export`;
+    const [entry] = await entriesOf(base, world.as('auditor'), d.requestId, { action });
+    return Number(/rows=(\d+)/.exec(entry?.detail ?? '')?.[1] ?? NaN);
+  };
+  for (const query of [`key=${key}`, `name=${encodeURIComponent(name)}`]) {
+    const n = await rows(out, query);
+    if (n !== 0) throw new Error(`成都's export ${path}?${query} has ${n} row(s) of the 苍溪县 object`);
+  }
+  const control = await rows(world.as('t.intake'), `key=${key}`);
+  if (control !== 1) throw new Error(`control: 苍溪县's export ${path} has ${control} rows of it`);
+}
+
+// Fails unless none of `who` finds the object by any of the queries; the county viewer does.
+async function searchesScoped({ base, world }, path, queries, id, who = ['t.out', 't.intake.out']) {
+  for (const q of queries) {
+    for (const login of who) {
+      const r = await world.as(login).expect(200, base, 'GET', `${path}?${q}`);
+      onlyOutScope(r.items, id, `成都 ${login} GET ${path}?${q}`);
+    }
+  }
+  const control = await world.as('t.county').expect(200, base, 'GET', `${path}?${queries[0]}`);
+  if (!control.items.some((i) => i.id === id)) throw new Error(`control: 苍溪县 does not find it by ${queries[0]}`);
+}
+
+async function notFoundFor(logins, { base, world }, method, path, body) {
+  for (const login of logins)
+    expectError(await world.as(login).call(base, method, path, body), 404, 'not_found');
+}
+
+// method, template → {perm, public?, unscoped?, request(o) → {path, body, headers?}, as?,
+// status?, scoped?(ctx, o)}. o holds the objects of the walk: victim (an account of 苍溪县 no
+// one signs in as), token (a token of 苍溪县), out (t.out's id), reg (the registry fixtures of
+// lib/registry.mjs).
 const ROUTES = {
   'GET /api/v1/health': { public: true, request: () => ({ path: '/api/v1/health' }) },
   'GET /api/v1/openapi.json': { public: true, request: () => ({ path: '/api/v1/openapi.json' }) },
@@ -181,6 +271,235 @@ const ROUTES = {
       if (!control.length) throw new Error('control: 苍溪县 reads no entry of the account');
     },
   },
+  // ---------------------------------------------------------------- the registry (issue #5)
+  'GET /api/v1/persons': {
+    perm: 'person:read', request: (o) => ({ path: `/api/v1/persons?key=${o.reg.persons.zhang.idNumber}` }),
+    async scoped(ctx, o) {
+      const z = o.reg.persons.zhang;
+      await searchesScoped(ctx, '/api/v1/persons',
+        [`key=${z.idNumber}`, `name=${encodeURIComponent(z.name)}`, 'under=510824', 'under=51&limit=200'], z.id);
+    },
+  },
+  'POST /api/v1/persons': {
+    perm: 'person:write',
+    request: () => ({ path: '/api/v1/persons', body: { id_number: personNumber('1945-01-01', 9999, '401').idNumber, name: 'x', region: '510824' } }),
+    async scoped({ base, world }) {
+      const n = personNumber('1945-01-01', walkSerial++, '401');
+      const body = { id_number: n.idNumber, name: '范围', region: '510824' };
+      expectError(await world.as('t.intake.out').post(base, '/api/v1/persons', body), 422, 'validation_failed', 'region');
+      expectError(await world.as('t.intake.out').post(base, '/api/v1/persons', { ...body, region: '510824100' }), 422, 'validation_failed', 'region');
+      const none = await world.as('t.county').expect(200, base, 'GET', `/api/v1/persons?key=${n.idNumber}`);
+      if (none.total !== 0) throw new Error('成都 registered a 苍溪县 person');
+      expectStatus(await world.as('t.intake').post(base, '/api/v1/persons', body), 201, 'control: 苍溪县 registers it');
+    },
+  },
+  'GET /api/v1/persons/{id}': {
+    perm: 'person:read', request: (o) => ({ path: `/api/v1/persons/${o.reg.persons.zhang.id}` }),
+    async scoped(ctx, o) {
+      const path = `/api/v1/persons/${o.reg.persons.zhang.id}`;
+      await notFoundFor(['t.out', 't.intake.out', 't.approver.out'], ctx, 'GET', path);
+      await ctx.world.as('t.county').expect(200, ctx.base, 'GET', path);
+    },
+  },
+  'PATCH /api/v1/persons/{id}': {
+    perm: 'person:write', request: (o) => ({ path: `/api/v1/persons/${o.reg.persons.zhang.id}`, body: { version: 1, name: 'x' } }),
+    async scoped(ctx) {
+      const { base, world } = ctx;
+      const p = await walkPerson(ctx, '改不了');
+      const path = `/api/v1/persons/${p.id}`;
+      await notFoundFor(['t.intake.out'], ctx, 'PATCH', path, { version: 1, name: '越权改名' });
+      const after = await world.as('t.county').expect(200, base, 'GET', path);
+      if (after.name !== '改不了' || after.version !== 1 || after.history.length !== 1) throw new Error('成都 changed the person');
+      await world.as('t.intake').expect(200, base, 'PATCH', path, { version: 1, name: '改得了' });
+    },
+  },
+  'GET /api/v1/persons/{id}/reveal': {
+    perm: 'person:reveal', request: (o) => ({ path: `/api/v1/persons/${o.reg.persons.zhang.id}/reveal` }),
+    async scoped(ctx, o) {
+      const z = o.reg.persons.zhang;
+      const path = `/api/v1/persons/${z.id}/reveal`;
+      for (const login of ['t.intake.out', 't.approver.out']) {
+        const res = await ctx.world.as(login).get(ctx.base, path);
+        expectError(res, 404, 'not_found');
+        if (JSON.stringify(res.body).includes(z.idNumber)) throw new Error('the number leaked');
+      }
+      const reveals = await auditEntries(ctx.base, ctx.world.as('auditor'), { action: 'person.reveal', object_id: z.id });
+      if (reveals.some((e) => e.actor_login.endsWith('.out'))) throw new Error('a refused reveal was audited as a reveal');
+      const control = await ctx.world.as('t.intake').expect(200, ctx.base, 'GET', path);
+      if (control.id_number !== z.idNumber) throw new Error('control: the number is not revealed');
+    },
+  },
+  'GET /api/v1/persons/duplicates': {
+    perm: 'person:read', request: () => ({ path: '/api/v1/persons/duplicates?under=510824' }),
+    async scoped({ base, world }, o) {
+      const dup = o.reg.persons['dup.a'];
+      for (const login of ['t.out', 't.intake.out']) {
+        const all = await world.as(login).expect(200, base, 'GET', '/api/v1/persons/duplicates?limit=500');
+        const stray = all.groups.filter((g) => !g.region.startsWith('5101'));
+        if (stray.length) throw new Error(`成都 ${login} sees duplicate groups of ${stray[0].region}`);
+        expectError(await world.as(login).get(base, '/api/v1/persons/duplicates?under=510824'), 400, 'invalid_field', 'under');
+      }
+      const control = await world.as('t.county').expect(200, base, 'GET', '/api/v1/persons/duplicates?under=510824&limit=500');
+      const group = control.groups.find((g) => g.name === dup.name);
+      if (!group || group.persons.length !== 2 || !group.persons.some((p) => p.id === dup.id))
+        throw new Error('control: 苍溪县 does not see its duplicate pair');
+    },
+  },
+  'GET /api/v1/organisations': {
+    perm: 'org:read', request: (o) => ({ path: `/api/v1/organisations?key=${o.reg.orgs.main.code}` }),
+    async scoped(ctx, o) {
+      const m = o.reg.orgs.main;
+      await searchesScoped(ctx, '/api/v1/organisations',
+        [`key=${m.code}`, `name=${encodeURIComponent(m.name)}`, 'under=510824', 'under=51&limit=200'], m.id, ['t.out', 't.approver.out']);
+    },
+  },
+  'POST /api/v1/organisations': {
+    perm: 'org:write',
+    request: () => ({ path: '/api/v1/organisations', body: { credit_code: creditCode('51', '510824', '70029999'), name: 'x', org_type: 'other', region: '510824' } }),
+    async scoped({ base, world }) {
+      const body = { credit_code: walkCreditCode(), name: '范围社团', org_type: 'social_group', region: '510824' };
+      expectError(await world.as('t.approver.out').post(base, '/api/v1/organisations', body), 422, 'validation_failed', 'region');
+      const none = await world.as('t.county').expect(200, base, 'GET', `/api/v1/organisations?key=${body.credit_code}`);
+      if (none.total !== 0) throw new Error('成都 registered a 苍溪县 organisation');
+      expectStatus(await world.as('t.approver').post(base, '/api/v1/organisations', body), 201, 'control: 苍溪县 registers it');
+    },
+  },
+  'GET /api/v1/organisations/{id}': {
+    perm: 'org:read', request: (o) => ({ path: `/api/v1/organisations/${o.reg.orgs.main.id}` }),
+    async scoped(ctx, o) {
+      const path = `/api/v1/organisations/${o.reg.orgs.main.id}`;
+      await notFoundFor(['t.out', 't.approver.out'], ctx, 'GET', path);
+      await ctx.world.as('t.county').expect(200, ctx.base, 'GET', path);
+    },
+  },
+  'PATCH /api/v1/organisations/{id}': {
+    perm: 'org:write', request: (o) => ({ path: `/api/v1/organisations/${o.reg.orgs.main.id}`, body: { version: 1, name: 'x' } }),
+    async scoped({ base, world }) {
+      const org = await world.as('t.approver').expect(201, base, 'POST', '/api/v1/organisations',
+        { credit_code: walkCreditCode(), name: '改不了社团', org_type: 'social_group', region: '510824' });
+      const path = `/api/v1/organisations/${org.id}`;
+      expectError(await world.as('t.approver.out').call(base, 'PATCH', path, { version: 1, status: 'revoked' }), 404, 'not_found');
+      const after = await world.as('t.county').expect(200, base, 'GET', path);
+      if (after.status !== 'active' || after.version !== 1) throw new Error('成都 changed the organisation');
+      await world.as('t.approver').expect(200, base, 'PATCH', path, { version: 1, status: 'revoked' });
+    },
+  },
+  'GET /api/v1/households': {
+    perm: 'household:read', request: () => ({ path: '/api/v1/households?under=510824' }),
+    async scoped(ctx, o) {
+      const p = o.reg.persons;
+      await searchesScoped(ctx, '/api/v1/households',
+        [`person_id=${p['hm.child'].id}`, `head_name=${encodeURIComponent(p['hm.head'].name)}`, 'under=510824', 'under=51&limit=200'],
+        o.reg.households.main);
+    },
+  },
+  'POST /api/v1/households': {
+    perm: 'household:write', request: (o) => ({ path: '/api/v1/households', body: { region: '510824', head_person_id: o.reg.persons['hm.free'].id } }),
+    async scoped(ctx) {
+      const { base, world } = ctx;
+      const head = await walkPerson(ctx, '范围户主');
+      const out = world.as('t.intake.out');
+      expectError(await out.post(base, '/api/v1/households', { region: '510824', head_person_id: head.id }), 422, 'validation_failed', 'region');
+      expectError(await out.post(base, '/api/v1/households', { region: '510104', head_person_id: head.id }), 422, 'validation_failed', 'head_person_id');
+      const none = await world.as('t.county').expect(200, base, 'GET', `/api/v1/households?person_id=${head.id}`);
+      if (none.total !== 0) throw new Error('成都 made a household of a 苍溪县 person');
+      await world.as('t.intake').expect(201, base, 'POST', '/api/v1/households', { region: '510824', head_person_id: head.id });
+    },
+  },
+  'GET /api/v1/households/{id}': {
+    perm: 'household:read', request: (o) => ({ path: `/api/v1/households/${o.reg.households.main}` }),
+    async scoped(ctx, o) {
+      const path = `/api/v1/households/${o.reg.households.main}`;
+      await notFoundFor(['t.out', 't.intake.out', 't.reviewer.out'], ctx, 'GET', path);
+      await ctx.world.as('t.county').expect(200, ctx.base, 'GET', path);
+    },
+  },
+  'POST /api/v1/households/{id}/requests': {
+    perm: 'household:write',
+    request: (o) => ({ path: `/api/v1/households/${o.reg.households.main}/requests`, body: { kind: 'move_region', payload: { region: '510824100' } } }),
+    async scoped(ctx) {
+      const { base, world } = ctx;
+      const h = await walkHousehold(ctx, '申请范围');
+      const path = `/api/v1/households/${h.id}/requests`;
+      await notFoundFor(['t.intake.out'], ctx, 'POST', path, { kind: 'move_region', payload: { region: '510104' } });
+      await notFoundFor(['t.intake.out'], ctx, 'POST', path, { kind: 'move_region', payload: { region: '510824100' } });
+      const after = await world.as('t.county').expect(200, base, 'GET', `/api/v1/households/${h.id}`);
+      if (after.requests.length) throw new Error('成都 filed a request on a 苍溪县 household');
+      await world.as('t.intake').expect(201, base, 'POST', path, { kind: 'move_region', payload: { region: '510824100' } });
+    },
+  },
+  'POST /api/v1/households/{id}/requests/{rid}/apply': {
+    perm: 'household:decide',
+    request: (o) => ({ path: `/api/v1/households/${o.reg.households.pending}/requests/${o.reg.requests.pending}/apply` }),
+    async scoped(ctx) {
+      const { base, world } = ctx;
+      const { hid, rid } = await walkRequest(ctx, '批准范围');
+      const path = `/api/v1/households/${hid}/requests/${rid}/apply`;
+      await notFoundFor(['t.reviewer.out', 't.approver.out'], ctx, 'POST', path, {});
+      const after = await world.as('t.county').expect(200, base, 'GET', `/api/v1/households/${hid}`);
+      if (after.requests[0]?.status !== 'pending' || after.region !== '510824000000') throw new Error('成都 applied the request');
+      await world.as('t.reviewer').expect(200, base, 'POST', path, {});
+    },
+  },
+  'POST /api/v1/households/{id}/requests/{rid}/reject': {
+    perm: 'household:decide',
+    request: (o) => ({ path: `/api/v1/households/${o.reg.households.pending}/requests/${o.reg.requests.pending}/reject`, body: { reason: 'x' } }),
+    async scoped(ctx) {
+      const { base, world } = ctx;
+      const { hid, rid } = await walkRequest(ctx, '驳回范围');
+      const path = `/api/v1/households/${hid}/requests/${rid}/reject`;
+      await notFoundFor(['t.reviewer.out', 't.approver.out'], ctx, 'POST', path, { reason: '越权驳回' });
+      const after = await world.as('t.county').expect(200, base, 'GET', `/api/v1/households/${hid}`);
+      if (after.requests[0]?.status !== 'pending') throw new Error('成都 rejected the request');
+      await world.as('t.approver').expect(200, base, 'POST', path, { reason: '驳回' });
+    },
+  },
+  'POST /api/v1/imports': {
+    perm: 'registry:import',
+    request: () => ({ path: '/api/v1/imports?entity=persons', body: 'id_number,name,region\n', headers: { 'Content-Type': 'text/csv' } }),
+    async scoped({ base, world }, o) {
+      const z = o.reg.persons.zhang;
+      const fresh = personNumber('1945-01-01', walkSerial++, '401').idNumber;
+      const csv = `id_number,name,region\n${z.idNumber},越权改名,510104\n${fresh},越权新增,510824\n`;
+      const res = await postCsv(base, world.as('t.intake.out'), 'entity=persons', csv);
+      if (res.status !== 200 || res.body.inserted !== 0 || res.body.updated !== 0 || res.body.rejected !== 2)
+        throw new Error(`成都's import of 苍溪县 rows: ${res.status} ${JSON.stringify(res.body)}`);
+      const zhang = await world.as('t.county').expect(200, base, 'GET', `/api/v1/persons/${z.id}`);
+      if (zhang.name !== z.name || zhang.region !== '510824000000' || zhang.version !== 1) throw new Error('成都\'s import changed a 苍溪县 person');
+      const none = await world.as('t.county').expect(200, base, 'GET', `/api/v1/persons?key=${fresh}`);
+      if (none.total !== 0) throw new Error('成都 imported a 苍溪县 person');
+      const mine = await postCsv(base, world.as('t.intake'), 'entity=persons', `id_number,name,region\n${fresh},范围导入,510824\n`);
+      if (mine.status !== 200 || mine.body.inserted !== 1) throw new Error(`control: 苍溪县's import: ${JSON.stringify(mine.body)}`);
+    },
+  },
+  'GET /api/v1/imports/{id}/report': {
+    perm: 'registry:import', request: () => ({ path: '/api/v1/imports/1/report' }),
+    async scoped({ base, world }) {
+      const made = await postCsv(base, world.as('t.intake'), 'entity=persons', 'id_number,name,region\n510104198503120118,坏号,510824\n');
+      if (made.status !== 200) throw new Error(`import: ${made.status}`);
+      const path = `/api/v1/imports/${made.body.report_id}/report`;
+      const out = await download(base, world.as('t.intake.out'), path);
+      if (out.status !== 404) throw new Error(`成都 reads the 苍溪县 import report: ${out.status}`);
+      const control = await download(base, world.as('t.intake'), path);
+      if (control.status !== 200 || !control.text.includes('id_number')) throw new Error(`control: ${control.status}`);
+    },
+  },
+  'GET /api/v1/exports/persons.csv': {
+    perm: 'registry:export', request: () => ({ path: '/api/v1/exports/persons.csv?under=510824' }),
+    scoped: (ctx, o) => exportScoped(ctx, 'persons', 'csv', o.reg.persons.zhang.idNumber, o.reg.persons.zhang.name, maskId(o.reg.persons.zhang.idNumber)),
+  },
+  'GET /api/v1/exports/persons.xlsx': {
+    perm: 'registry:export', request: () => ({ path: '/api/v1/exports/persons.xlsx?under=510824' }),
+    scoped: (ctx, o) => exportScoped(ctx, 'persons', 'xlsx', o.reg.persons.zhang.idNumber, o.reg.persons.zhang.name),
+  },
+  'GET /api/v1/exports/organisations.csv': {
+    perm: 'registry:export', request: () => ({ path: '/api/v1/exports/organisations.csv?under=510824' }),
+    scoped: (ctx, o) => exportScoped(ctx, 'organisations', 'csv', o.reg.orgs.main.code, o.reg.orgs.main.name, o.reg.orgs.main.code),
+  },
+  'GET /api/v1/exports/organisations.xlsx': {
+    perm: 'registry:export', request: () => ({ path: '/api/v1/exports/organisations.xlsx?under=510824' }),
+    scoped: (ctx, o) => exportScoped(ctx, 'organisations', 'xlsx', o.reg.orgs.main.code, o.reg.orgs.main.name),
+  },
 };
 
 function operations(doc) {
@@ -220,7 +539,7 @@ async function tableComplete({ base }) {
 async function objects({ base, world }) {
   const token = await world.issueToken('scope-walk', 't.sec');
   const roleless = await world.newAccount({ prefix: 'w.norole', roles: [] });
-  return { victim: world.ids['t.victim'], token, roleless };
+  return { victim: world.ids['t.victim'], token, roleless, reg: world.registry };
 }
 
 // The request of an operation: the table's, or for one missing from the table (reported by

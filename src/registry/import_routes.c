@@ -1,0 +1,371 @@
+/*
+ * registry/import_routes.c — the HTTP surface of bulk data: CSV imports with their
+ * rejected-rows reports, exports of searches (CSV, .xlsx), and the likely-duplicate persons.
+ *
+ * Imports run inside the request (the body is at most --body-limit, 1 MiB by default: about
+ * 8 000 persons; bigger files go through `minzheng import` on the server) with the caller's
+ * scope, and keep their report in import_report for GET …/report. Exports are capped at
+ * EXPORT_MAX_ROWS rows because the server builds a reply in memory. Every import, report
+ * download, export and duplicate list is audited; exports with the row count, fail-closed.
+ */
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "db.h"
+#include "errors.h"
+#include "export.h"
+#include "import.h"
+#include "org.h"
+#include "person.h"
+#include "route_args.h"
+#include "users.h"
+
+#define EXPORT_MAX_ROWS 200000
+#define REPLY_MAX (1u << 20)
+#define CSV_TYPE "text/csv; charset=utf-8"
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+static int today(const struct request *rq)
+{
+    time_t t = (time_t)rq->now + 8 * 3600; /* the calendar day in China (UTC+8) */
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+static struct audit_actor auditor_of(const struct request *rq)
+{
+    const struct principal *p = rq->who;
+    return (struct audit_actor){ p->user_id, p->login, p->roles, rq->source, rq->id };
+}
+
+/* ---------------------------------------------------------------- imports */
+
+/* The declared encoding: ?encoding=, else the charset of the Content-Type, else auto. */
+static int declared_encoding(struct request *rq, enum import_encoding *out)
+{
+    const char *q = http_query(rq, "encoding");
+    *out = IMPORT_ENC_AUTO;
+    if (q)
+        return import_encoding_parse(q, out) == 0
+                   ? 0 : http_fail(rq, MZ_EINVAL, "encoding", "encoding 须为 auto、utf-8 或 gb18030");
+    const char *type = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Content-Type");
+    const char *cs = type ? strcasestr(type, "charset=") : NULL;
+    if (cs) {
+        char name[16];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(cs + 8, " ;\""), cs + 8);
+        if (import_encoding_parse(name, out) != 0)
+            return http_fail(rq, MZ_EINVAL, "encoding",
+                             "Content-Type 的 charset 须为 utf-8 或 gb18030");
+    }
+    return 0;
+}
+
+static const struct entity *entity_param(struct request *rq)
+{
+    const char *name = http_query(rq, "entity");
+    if (name && strcmp(name, "persons") == 0)
+        return &person_entity;
+    if (name && (strcmp(name, "organisations") == 0 || strcmp(name, "orgs") == 0))
+        return &org_entity;
+    http_fail(rq, MZ_EINVAL, "entity", "entity 须为 persons 或 organisations");
+    return NULL;
+}
+
+/* Keeps the report for GET /api/v1/imports/{id}/report (its own transaction). */
+static int store_report(struct request *rq, int64_t id, const struct entity *e,
+                        const char *summary, const struct import_report *report)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(rq->db, "INSERT INTO import_report (id, region, created_by, created_login, "
+                                "created_at, entity, summary, csv) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, id);
+    db_bind_text(st, 2, rq->who->region, strlen(rq->who->region));
+    if (rq->who->user_id)
+        db_bind_int64(st, 3, rq->who->user_id);
+    else
+        db_bind_null(st, 3);
+    db_bind_text(st, 4, rq->who->login, strlen(rq->who->login));
+    db_bind_int64(st, 5, rq->now);
+    db_bind_text(st, 6, e->type, strlen(e->type));
+    db_bind_text(st, 7, summary, strlen(summary));
+    db_bind_text(st, 8, report->buf, report->len);
+    rc = db_step(st);
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+static int import_create(struct request *rq)
+{
+    const struct entity *e = entity_param(rq);
+    if (!e)
+        return MZ_EINVAL;
+    const char *mode = http_query(rq, "mode");
+    if (mode && strcmp(mode, "all") != 0 && strcmp(mode, "valid") != 0)
+        return http_fail(rq, MZ_EINVAL, "mode",
+                         "mode 须为 all（全部通过才导入）或 valid（导入有效行）");
+    enum import_encoding encoding;
+    int rc = declared_encoding(rq, &encoding);
+    if (rc)
+        return rc;
+    if (rq->raw_len == 0)
+        return http_fail(rq, MZ_EVALIDATE, "file", "文件为空（没有表头行）");
+    FILE *in = fmemopen(rq->raw, rq->raw_len, "rb");
+    if (!in)
+        return MZ_ENOMEM;
+    struct record_actor actor = { rq->who->user_id, rq->who->login, rq->id };
+    struct audit_actor auditor = auditor_of(rq);
+    struct import_options o = {
+        .entity = e, .scope = &rq->who->scope, .region = rq->who->region, .actor = &actor,
+        .auditor = &auditor, .mode = mode && strcmp(mode, "all") == 0 ? IMPORT_MODE_ALL
+                                                                        : IMPORT_MODE_VALID,
+        .encoding = encoding, .today = today(rq), .now = rq->now, .import_id = users_new_id(),
+    };
+    struct import_report report;
+    import_report_to_memory(&report, IMPORT_REPORT_MEMORY_MAX);
+    struct import_result res;
+    rc = import_run(rq->db, rq->arena, &o, in, (long long)rq->raw_len, &report, &res);
+    fclose(in);
+    if (rc == MZ_EVALIDATE && res.read == 0) {
+        import_report_free(&report);
+        return http_fail(rq, rc, "file", res.error);
+    }
+    const char *status = res.rolled_back ? "rolled_back" : rc ? "stopped" : "committed";
+    const char *summary = arena_printf(rq->arena,
+        "{\"status\":\"%s\",\"mode\":\"%s\",\"encoding\":\"%s\",\"read\":%lld,\"inserted\":%lld,"
+        "\"updated\":%lld,\"unchanged\":%lld,\"rejected\":%lld,\"committed\":%lld}", status,
+        o.mode == IMPORT_MODE_ALL ? "all" : "valid", import_encoding_name(res.encoding), res.read,
+        res.inserted, res.updated, res.unchanged, res.rejected, res.committed);
+    int stored = store_report(rq, o.import_id, e, summary, &report);
+    import_report_free(&report);
+    if (rc)
+        return http_fail(rq, rc, "file", res.error);
+    if (stored)
+        return stored;
+    struct jw w;
+    jw_init(&w, REPLY_MAX);
+    jw_obj(&w);
+    const char *id = arena_printf(rq->arena, "%lld", (long long)o.import_id);
+    jw_kv_str(&w, "report_id", id);
+    jw_kv_str(&w, "report", arena_printf(rq->arena, "/api/v1/imports/%s/report", id));
+    jw_kv_str(&w, "entity", e->type);
+    jw_kv_str(&w, "status", status);
+    jw_kv_str(&w, "mode", o.mode == IMPORT_MODE_ALL ? "all" : "valid");
+    jw_kv_str(&w, "encoding", import_encoding_name(res.encoding));
+    jw_kv_int(&w, "read", res.read);
+    jw_kv_int(&w, "inserted", res.inserted);
+    jw_kv_int(&w, "updated", res.updated);
+    jw_kv_int(&w, "unchanged", res.unchanged);
+    jw_kv_int(&w, "rejected", res.rejected);
+    jw_kv_int(&w, "committed", res.committed);
+    jw_obj_end(&w);
+    return http_reply_json(rq, 200, &w);
+}
+
+static int import_report_get(struct request *rq)
+{
+    int64_t id;
+    int rc = arg_path_id(rq, "id", &id);
+    if (rc)
+        return rc;
+    struct db_stmt *st;
+    rc = db_prepare(rq->db, "SELECT csv, region FROM import_report WHERE id = ? AND region >= ? "
+                            "AND region < ?", &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, id);
+    scope_bind(st, 2, &rq->who->scope);
+    rc = db_step(st);
+    char *csv = NULL;
+    size_t len = 0;
+    const char *region = NULL;
+    if (rc == 1) {
+        const char *t = db_col_text(st, 0, &len);
+        csv = malloc(len + 1);
+        if (csv)
+            memcpy(csv, t, len);
+        region = arena_strdup(rq->arena, db_col_text(st, 1, NULL));
+    }
+    db_reset(st);
+    if (rc == 0)
+        return http_fail(rq, MZ_ENOTFOUND, "id", "导入报告不存在");
+    if (rc < 0 || !csv) {
+        free(csv);
+        return rc < 0 ? rc : MZ_ENOMEM;
+    }
+    rc = http_audit(rq, "import.report", "import", arena_printf(rq->arena, "%lld", (long long)id),
+                    region, "success", "");
+    if (rc) {
+        free(csv);
+        return rc;
+    }
+    return http_reply_bytes(rq, 200, CSV_TYPE,
+                            arena_printf(rq->arena, "import-%lld-rejected.csv", (long long)id),
+                            csv, len);
+}
+
+/* ---------------------------------------------------------------- exports */
+
+/* The criteria of GET /api/v1/persons (key, name, under, field, value); at least one of
+ * key, name, under. *used lists the names of those given (for the audit entry). */
+static int criteria(struct request *rq, const struct entity *e, struct record_query *q,
+                    const char **used)
+{
+    memset(q, 0, sizeof *q);
+    q->key = http_query(rq, "key");
+    q->name_prefix = http_query(rq, "name");
+    const char *under = http_query(rq, "under");
+    if (!q->key && !q->name_prefix && !under)
+        return http_fail(rq, MZ_EINVAL, "key", "请给出导出条件：证件号码、名称前缀或所属区划");
+    if (q->key) {
+        struct refusal why;
+        struct record_values v = { { 0 } };
+        v.v[e->key] = q->key;
+        if (record_check(e, rq->arena, &rq->who->scope, &v, true, today(rq), &why) != 0 &&
+            strcmp(why.field, e->fields[e->key].name) == 0)
+            return http_fail(rq, MZ_EINVAL, "key", why.why);
+        q->key = v.v[e->key];
+    }
+    if (q->name_prefix && (!*q->name_prefix || strlen(q->name_prefix) > 100))
+        return http_fail(rq, MZ_EINVAL, "name", "名称前缀须为 1–100 字节");
+    if (under) {
+        char *code = arena_alloc(rq->arena, REGION_CODE_LEN + 1);
+        struct scope s;
+        if (ids_region_normalize(under, strlen(under), code) != 0)
+            return http_fail(rq, MZ_EINVAL, "under", "行政区划代码应为 2、4、6、9 或 12 位数字");
+        if (scope_from_region(code, &s) != 0 || !scope_covers(&rq->who->scope, &s))
+            return http_fail(rq, MZ_EINVAL, "under", "所查区划超出您的管辖范围");
+        q->under = code;
+    }
+    q->filter_field = http_query(rq, "field");
+    q->filter_value = http_query(rq, "value");
+    if (q->filter_field) {
+        int f = record_field(e, q->filter_field);
+        if (f < 0 || (e->fields[f].kind != F_DICT && e->fields[f].kind != F_BOOL) ||
+            !q->filter_value || strlen(q->filter_value) > 32)
+            return http_fail(rq, MZ_EINVAL, "field", "只能按代码字段筛选，并须给出 value");
+    }
+    *used = arena_printf(rq->arena, "criteria=%s%s%s%s", q->key ? "key " : "",
+                         q->name_prefix ? "name " : "", q->under ? "under " : "",
+                         q->filter_field ? q->filter_field : "");
+    return 0;
+}
+
+static int export(struct request *rq, bool xlsx)
+{
+    const struct entity *e = rq->route->data;
+    struct record_query q;
+    const char *used = "";
+    int rc = criteria(rq, e, &q, &used);
+    if (rc)
+        return rc;
+    char *data = NULL;
+    size_t len = 0;
+    long rows = 0;
+    rc = xlsx ? export_xlsx(rq->db, e, &rq->who->scope, &q, EXPORT_MAX_ROWS, &data, &len, &rows)
+              : export_csv(rq->db, e, &rq->who->scope, &q, EXPORT_MAX_ROWS, &data, &len, &rows);
+    if (rc == MZ_ERANGE)
+        return http_fail(rq, rc, "under", arena_printf(rq->arena, "导出结果超过 %d 行，请缩小范围"
+                                                                  "（例如按下级区划分批导出）",
+                                                       EXPORT_MAX_ROWS));
+    if (rc == MZ_EINVAL)
+        return http_fail(rq, rc, "under", "所查区划超出您的管辖范围");
+    if (rc == 0)
+        rc = http_audit(rq, arena_printf(rq->arena, "%s.export", e->type), e->type, "-", NULL,
+                        "success", arena_printf(rq->arena, "format=%s rows=%ld %s",
+                                                xlsx ? "xlsx" : "csv", rows, used));
+    if (rc) {
+        free(data);
+        return rc;
+    }
+    char date[16];
+    snprintf(date, sizeof date, "%d", today(rq));
+    return http_reply_bytes(rq, 200, xlsx ? XLSX_TYPE : CSV_TYPE,
+                            arena_printf(rq->arena, "%s-%s.%s", e->table, date,
+                                         xlsx ? "xlsx" : "csv"), data, len);
+}
+
+static int export_csv_route(struct request *rq) { return export(rq, false); }
+static int export_xlsx_route(struct request *rq) { return export(rq, true); }
+
+/* ---------------------------------------------------------------- duplicates */
+
+static int duplicates(struct request *rq)
+{
+    long limit;
+    int rc = http_query_long(rq, "limit", 50, 1, 500, &limit);
+    if (rc)
+        return rc;
+    const char *under = http_query(rq, "under");
+    char code[REGION_CODE_LEN + 1];
+    if (under) {
+        struct scope s;
+        if (ids_region_normalize(under, strlen(under), code) != 0)
+            return http_fail(rq, MZ_EINVAL, "under", "行政区划代码应为 2、4、6、9 或 12 位数字");
+        if (scope_from_region(code, &s) != 0 || !scope_covers(&rq->who->scope, &s))
+            return http_fail(rq, MZ_EINVAL, "under", "所查区划超出您的管辖范围");
+    }
+    struct jw w;
+    jw_init(&w, REPLY_MAX * 4);
+    jw_obj(&w);
+    long groups = 0;
+    rc = export_duplicates(rq->db, &rq->who->scope, under ? code : NULL, limit, &w, &groups);
+    jw_obj_end(&w);
+    if (rc == 0)
+        rc = http_audit(rq, "person.duplicates", "person", "-", under ? code : NULL, "success",
+                        arena_printf(rq->arena, "groups=%ld", groups));
+    if (rc) {
+        jw_free(&w);
+        return rc;
+    }
+    return http_reply_json(rq, 200, &w);
+}
+
+/* ---------------------------------------------------------------- the table */
+
+#define EXPORT_PARAMS                                                                           \
+    { { "key", "query", "string", "证件号码（精确）", false },                                  \
+      { "name", "query", "string", "名称或姓名前缀", false },                                    \
+      { "under", "query", "string", "区划代码：只导出此区划之下", false },                         \
+      { "field", "query", "string", "再按此字段筛选（代码字段）", false },                       \
+      { "value", "query", "string", "筛选字段的值", false } }
+
+#define EXPORT_ROUTES(PLURAL, ENTITY, TITLE)                                                    \
+    { .method = HTTP_GET, .path = "/api/v1/exports/" PLURAL ".csv", .fn = export_csv_route,    \
+      .perm = "registry:export", .tag = "exports", .data = &(ENTITY),                         \
+      .summary = "导出" TITLE "为 CSV（脱敏，至多 200000 行，记入审计）",                       \
+      .params = EXPORT_PARAMS },                                                                \
+    { .method = HTTP_GET, .path = "/api/v1/exports/" PLURAL ".xlsx", .fn = export_xlsx_route,  \
+      .perm = "registry:export", .tag = "exports", .data = &(ENTITY),                         \
+      .summary = "导出" TITLE "为 Excel（脱敏，至多 200000 行，记入审计）",                     \
+      .params = EXPORT_PARAMS }
+
+const struct route import_routes[] = {
+    { .method = HTTP_POST, .path = "/api/v1/imports", .fn = import_create,
+      .perm = "registry:import", .flags = R_RAW_BODY | R_WRITE, .tag = "imports",
+      .summary = "导入 CSV 文件（请求体为 text/csv；大文件请在服务器上用 minzheng import）",
+      .params = { { "entity", "query", "string", "persons 或 organisations", true },
+                  { "mode", "query", "string", "all：全部通过才导入；valid（默认）：导入有效行",
+                    false },
+                  { "encoding", "query", "string", "auto（默认）、utf-8 或 gb18030", false } } },
+    { .method = HTTP_GET, .path = "/api/v1/imports/{id}/report", .fn = import_report_get,
+      .perm = "registry:import", .tag = "imports", .summary = "下载导入的拒绝行报告（CSV）",
+      .params = { { "id", "path", "string", "导入编号（report_id）", true } } },
+    EXPORT_ROUTES("persons", person_entity, "自然人"),
+    EXPORT_ROUTES("organisations", org_entity, "法人"),
+    { .method = HTTP_GET, .path = "/api/v1/persons/duplicates", .fn = duplicates,
+      .perm = "person:read", .tag = "persons",
+      .summary = "疑似重复登记的自然人（姓名、出生日期、居住地区划相同）",
+      .params = { { "under", "query", "string", "区划代码：只查此区划之下", false },
+                  { "limit", "query", "integer", "至多返回的组数（1–500，默认 50）", false } } },
+    { 0 },
+};
