@@ -67,6 +67,14 @@ static struct db *open_db(bool pg)
         cr_assert_eq(db_open(path, &db, err, sizeof err), 0, "db_open: %s", err);
     }
     cr_assert_eq(migrate_run(db, NULL), 0, "migrate: %s", db_errmsg(db));
+    /* the regions the files below use: records may only name regions of the tree */
+    cr_assert_eq(db_exec(db, "INSERT INTO region (code, name, level, parent, path_codes, "
+                             "path_names, valid_from, source) VALUES "
+                             "('510800000000', '广元市', 2, NULL, '510800000000', '广元市', "
+                             "'2023-06-30', 'test'), "
+                             "('510824000000', '苍溪县', 3, '510800000000', "
+                             "'510800000000/510824000000', '广元市/苍溪县', '2023-06-30', 'test')"),
+                 0, "%s", db_errmsg(db));
     cr_assert_eq(dict_load(db), 0);
     snprintf(path, sizeof path, "%s/audit.key", tmpdir);
     cr_assert_eq(audit_key_load(path, 1), 0);
