@@ -40,17 +40,6 @@ static int audit_cli(struct db *db, const char *action, int64_t id, const char *
     return audit_append(db, &actor, &ev);
 }
 
-static struct db *open_db(const struct config *cfg)
-{
-    char err[512];
-    struct db *db;
-    if (db_open(cfg->db, &db, err, sizeof err) != 0) {
-        log_error(NULL, "%s", err);
-        return NULL;
-    }
-    return db;
-}
-
 /* "a,b" → roles[]; returns the count or -1. */
 static int split_roles(char *list, const char **roles)
 {
@@ -153,7 +142,7 @@ int admin_user(const struct config *cfg, int nargs, char **args)
     }
     if (password_init() != 0 || audit_key_load(cfg->audit_key_file, 0) != 0)
         return 1;
-    struct db *db = open_db(cfg);
+    struct db *db = db_connect(cfg->db);
     if (!db)
         return 1;
     int rc;
@@ -181,7 +170,7 @@ int admin_audit(const struct config *cfg, int nargs, char **args)
     }
     if (audit_key_load(cfg->audit_key_file, 0) != 0)
         return 1;
-    struct db *db = open_db(cfg);
+    struct db *db = db_connect(cfg->db);
     if (!db)
         return 1;
     int rc, code = 1;

@@ -94,18 +94,6 @@ static void command_help(const struct command *c)
     config_print_help(stdout);
 }
 
-/* Opens the configured database or prints why not. */
-static struct db *open_db(const struct config *cfg)
-{
-    char err[512];
-    struct db *db;
-    if (db_open(cfg->db, &db, err, sizeof err) != 0) {
-        log_error(NULL, "%s", err);
-        return NULL;
-    }
-    return db;
-}
-
 static int cmd_serve(struct config *cfg, int nargs, char **args)
 {
     (void)args;
@@ -113,7 +101,7 @@ static int cmd_serve(struct config *cfg, int nargs, char **args)
         fprintf(stderr, "serve takes no arguments\n");
         return 2;
     }
-    struct db *db = open_db(cfg);
+    struct db *db = db_connect(cfg->db);
     if (!db)
         return 1;
     int current = 0, rc = migrate_current_version(db, &current);
@@ -152,7 +140,7 @@ static int cmd_migrate(struct config *cfg, int nargs, char **args)
         fprintf(stderr, "migrate takes no arguments\n");
         return 2;
     }
-    struct db *db = open_db(cfg);
+    struct db *db = db_connect(cfg->db);
     if (!db)
         return 1;
     int applied = 0, version = 0;
@@ -176,7 +164,7 @@ static int cmd_regions(struct config *cfg, int nargs, char **args)
         return 2;
     }
     const char *dir = nargs == 2 ? args[1] : cfg->regions_dir;
-    struct db *db = open_db(cfg);
+    struct db *db = db_connect(cfg->db);
     if (!db)
         return 1;
     struct region_import_stats st;
@@ -208,7 +196,7 @@ static int cmd_demo(struct config *cfg, int nargs, char **args)
             return 2;
         }
     }
-    struct db *db = open_db(cfg);
+    struct db *db = db_connect(cfg->db);
     if (!db)
         return 1;
     int rc = demo_load(db, cfg, persons);

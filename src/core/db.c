@@ -7,6 +7,7 @@
 
 #include "db_backend.h"
 #include "errors.h"
+#include "log.h"
 
 enum db_kind db_url_kind(const char *url)
 {
@@ -19,6 +20,17 @@ int db_open(const char *url, struct db **out, char *err, size_t errlen)
 {
     const struct db_ops *ops = db_url_kind(url) == DB_POSTGRES ? &db_pg_ops : &db_sqlite_ops;
     return ops->open(url, out, err, errlen);
+}
+
+struct db *db_connect(const char *url)
+{
+    char err[512];
+    struct db *db;
+    if (db_open(url, &db, err, sizeof err) != 0) {
+        log_error(NULL, "%s", err);
+        return NULL;
+    }
+    return db;
 }
 
 void db_close(struct db *db)

@@ -37,6 +37,8 @@ enum db_kind db_url_kind(const char *url);
  * (for the log, never for a client) into err. The caller frees with db_close(). */
 int db_open(const char *url, struct db **out, char *err, size_t errlen);
 void db_close(struct db *db);
+/* db_open for commands: logs the reason on failure and returns NULL. */
+struct db *db_connect(const char *url);
 enum db_kind db_kind(const struct db *db);
 /* Last error text of the connection, for logs. */
 const char *db_errmsg(struct db *db);
