@@ -70,11 +70,12 @@ static const struct command commands[] = {
       "Verify the audit log's hash chain (names the first altered, inserted or deleted entry), "
       "or prune entries older than DAYS (at least 180) keeping the chain verifiable.", NULL },
     { "import", cmd_import,
-      "import persons|orgs FILE [--mode=all|valid] [--encoding=auto|utf-8|gb18030] "
+      "import persons|orgs|households FILE [--mode=all|valid] [--encoding=auto|utf-8|gb18030] "
       "[--report=FILE] [--batch=ROWS]",
-      "Load persons or organisations from a CSV file (UTF-8 or GB18030), every row validated; "
-      "upserts by ID number / credit code, commits in batches (--mode valid) or all or nothing "
-      "(--mode all), lists rejected rows (audited).", import_command_options },
+      "Load persons, organisations or households from a CSV file (UTF-8 or GB18030), every row "
+      "validated; persons and organisations upsert by ID number / credit code, households are "
+      "created (changes go through change requests); commits in batches (--mode valid) or all "
+      "or nothing (--mode all), lists rejected rows (audited).", import_command_options },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

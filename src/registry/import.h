@@ -146,9 +146,106 @@ struct import_result {
 int import_run(struct db *db, struct arena *a, const struct import_options *o, FILE *in,
                long long size, struct import_report *report, struct import_result *res);
 
+/* ---------------------------------------------------------------- households (import_households.c) */
+
+/*
+ * Households (家庭) from a CSV file: `minzheng import households FILE` and
+ * POST /api/v1/imports?entity=households. Create-only; tested in
+ * tests/unit/registry/test_import_households.c and tests/api/scenarios/registry_import_households.mjs.
+ *
+ * Columns (header names, ASCII case ignored, or the zh-CN alias): household (户号), id_number
+ * (公民身份号码), relation (与户主关系) are required; region (所属区划), address (地址) and
+ * living_together (共同生活: 1/0, true/false, 是/否, Y/N; default 1) are optional.
+ * - household is a key local to the file: the rows with one key are one household. They need
+ *   not be contiguous — the whole file is read into memory and grouped, up to
+ *   IMPORT_HOUSEHOLD_ROWS_MAX data rows (a county's households; more is refused as a whole).
+ * - Exactly one row of a household has relation 02 (户主): the head. The other rows are members
+ *   with their GB/T 4761 relation to the head (not 01/02). Every person must already be
+ *   registered (id_number, normalised as ids_citizen_normalize does) inside the caller's
+ *   scope; nobody may appear twice in the file (both households are rejected).
+ * - region defaults to the head's residence region; region, address and living_together may
+ *   be written on any rows of the household but must then agree.
+ * - Create-only: when the head already heads a current household with exactly the same members
+ *   and relations, the household counts as "unchanged" (re-running a file changes nothing);
+ *   any other difference is rejected — changes go through the two-person change requests
+ *   (家庭变更申请), by design. A person already in another household rejects the household.
+ * - Counts are households: inserted (created), unchanged, rejected; read counts data rows,
+ *   committed the data rows of committed batches. A rejected household has at least one report
+ *   line, each pointing at the offending row (the line of the file). Rejections are reported in
+ *   line order.
+ * - Mode all: one transaction, committed only when no household is rejected. Mode valid: good
+ *   households are written in batches of about batch_rows data rows (a household is never split),
+ *   each batch one transaction with its audit entry ("household.import"). A household a
+ *   concurrent writer took a member of meanwhile stops the import with the batch rolled back
+ *   (earlier batches stay; re-running completes it).
+ * The progress bar shows reading only; o->entity and o->rebuild_indexes are ignored.
+ */
+#define IMPORT_HOUSEHOLD_ROWS_MAX 1000000L
+#define IMPORT_HOUSEHOLD_BYTES_MAX (512L << 20)
+
+enum import_household_col { IH_HOUSEHOLD, IH_ID_NUMBER, IH_RELATION, IH_REGION, IH_ADDRESS,
+                            IH_LIVING, IH_NCOLS };
+
+/* A data row as read; the plan fills id18 (when the number is valid) and bad. */
+struct import_household_row {
+    long line;
+    const char *cell[IH_NCOLS];           /* "" when the column is absent or empty */
+    char id18[19];
+    bool bad;                             /* rejected on its own */
+};
+
+struct import_household_group {
+    const char *key;
+    long first_line;
+    struct import_household_row **rows;   /* in line order */
+    int nrows;
+    int head;                             /* index into rows of the 02 row, -1 */
+    char region[13];                      /* "": the head's residence region */
+    const char *address;                  /* NULL when none */
+    bool living_together;
+    bool rejected;
+};
+
+struct import_household_rejection {
+    long line;
+    const char *field, *why;
+};
+
+struct import_household_plan {
+    struct import_household_group *groups; /* in order of their first line */
+    long ngroups;
+    long long rejected;                   /* groups rejected */
+    struct import_household_rejection *rej; /* malloc'd; free with import_household_plan_free */
+    long nrej, caprej;
+    const char *column[IH_NCOLS];         /* names as the file writes them (report fields) */
+};
+
+/* Maps a header to columns: col[c] = enum import_household_col. 0, or MZ_EVALIDATE with *why
+ * (zh-CN, in a) naming the unknown, repeated or missing column. */
+int import_household_header(struct arena *a, char *const *names, const size_t *lens, int n,
+                            int *col, const char **why);
+/* The checks that need no database: each row's cells (relation codes through relation_known,
+ * NULL: not checked; an explicit region inside scope), grouping by key, one head per group,
+ * the size limit, agreeing region/address/living_together, and nobody twice in the file. Rows
+ * stay owned by the caller; the plan lives in a (and p->rej, malloc'd). Pure. */
+void import_household_plan(struct arena *a, struct import_household_row *rows, long n,
+                           int today, const struct scope *scope,
+                           bool (*relation_known)(const char *code),
+                           struct import_household_plan *p);
+/* Adds a rejection of line (field: a column index, or -1 for none), marking group g (or
+ * NULL) rejected; why is copied into a. */
+void import_household_reject(struct import_household_plan *p, struct arena *a,
+                             struct import_household_group *g, long line, int field,
+                             const char *why);
+void import_household_plan_free(struct import_household_plan *p);
+/* import_run for households (see above). */
+int import_households_run(struct db *db, struct arena *a, const struct import_options *o,
+                          FILE *in, long long size, struct import_report *report,
+                          struct import_result *res);
+
 /* ---------------------------------------------------------------- surfaces */
 
-/* `minzheng import persons|orgs FILE [--mode …] [--encoding …] [--report FILE] [--batch N]`;
+/* `minzheng import persons|orgs|households FILE [--mode …] [--encoding …] [--report FILE] [--batch N]`;
  * returns the exit code (0 committed, 1 failed or rolled back, 2 usage). */
 int import_command(const struct config *cfg, int nargs, char **args);
 extern const char *const import_command_options[];

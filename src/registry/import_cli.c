@@ -1,5 +1,5 @@
 /*
- * registry/import_cli.c — `minzheng import persons|orgs FILE`: the bulk load on the server
+ * registry/import_cli.c — `minzheng import persons|orgs|households FILE`: the bulk load on the server
  * itself, for files beyond the API's body limit; see import.h for what an import guarantees.
  *
  * Acts with national scope as the local operator ("cli" in the audit log, source "local"), as
@@ -36,7 +36,7 @@ const char *const import_command_options[] = { "mode", "encoding", "report", "ba
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: minzheng import persons|orgs FILE [--mode=all|valid] "
+    fprintf(stderr, "usage: minzheng import persons|orgs|households FILE [--mode=all|valid] "
                     "[--encoding=auto|utf-8|gb18030] [--report=FILE] [--batch=ROWS]\n");
     return 2;
 }
@@ -66,7 +66,8 @@ static void show_rejections(const struct import_report *r)
 }
 
 struct cli_args {
-    const struct entity *entity;
+    const struct entity *entity;          /* NULL: households */
+    const char *table;
     const char *file, *report;
     enum import_mode mode;
     enum import_encoding encoding;
@@ -83,8 +84,9 @@ static int parse_args(int nargs, char **args, struct cli_args *out)
         out->entity = &person_entity;
     else if (strcmp(pos[0], "orgs") == 0 || strcmp(pos[0], "organisations") == 0)
         out->entity = &org_entity;
-    else
+    else if (strcmp(pos[0], "households") != 0)
         return usage();
+    out->table = out->entity ? out->entity->table : "household";
     out->file = pos[1];
     const char *mode = config_option(nargs, args, "mode");
     const char *encoding = config_option(nargs, args, "encoding");
@@ -111,7 +113,7 @@ static void print_result(const struct cli_args *ca, const struct import_result *
 {
     printf("%s: read %lld, inserted %lld, updated %lld, unchanged %lld, rejected %lld "
            "in %.2f s (%.0f rows/s; %s, mode %s, import %lld)\n",
-           ca->entity->table, res->read, res->inserted, res->updated, res->unchanged,
+           ca->table, res->read, res->inserted, res->updated, res->unchanged,
            res->rejected, res->seconds, res->seconds > 0 ? (double)res->read / res->seconds : 0.0,
            import_encoding_name(res->encoding), ca->mode == IMPORT_MODE_ALL ? "all" : "valid",
            (long long)o->import_id);
@@ -184,7 +186,8 @@ int import_command(const struct config *cfg, int nargs, char **args)
         import_report_to_memory(&report, 64 * 1024);
     struct arena *a = arena_new();
     struct import_result res;
-    rc = import_run(db, a, &o, in, size, &report, &res);
+    rc = ca.entity ? import_run(db, a, &o, in, size, &report, &res)
+                   : import_households_run(db, a, &o, in, size, &report, &res);
     if (rc == MZ_EVALIDATE && res.read == 0 && res.error) {
         fprintf(stderr, "%s: %s\n", ca.file, res.error);
     } else {

@@ -74,12 +74,12 @@ static const struct entity *entity_param(struct request *rq)
         return &person_entity;
     if (name && (strcmp(name, "organisations") == 0 || strcmp(name, "orgs") == 0))
         return &org_entity;
-    http_fail(rq, MZ_EINVAL, "entity", "entity 须为 persons 或 organisations");
+    http_fail(rq, MZ_EINVAL, "entity", "entity 须为 persons、organisations 或 households");
     return NULL;
 }
 
 /* Keeps the report for GET /api/v1/imports/{id}/report (its own transaction). */
-static int store_report(struct request *rq, int64_t id, const struct entity *e,
+static int store_report(struct request *rq, int64_t id, const char *type,
                         const char *summary, const struct import_report *report)
 {
     struct db_stmt *st;
@@ -96,7 +96,7 @@ static int store_report(struct request *rq, int64_t id, const struct entity *e,
         db_bind_null(st, 3);
     db_bind_text(st, 4, rq->who->login, strlen(rq->who->login));
     db_bind_int64(st, 5, rq->now);
-    db_bind_text(st, 6, e->type, strlen(e->type));
+    db_bind_text(st, 6, type, strlen(type));
     db_bind_text(st, 7, summary, strlen(summary));
     db_bind_text(st, 8, report->buf, report->len);
     rc = db_step(st);
@@ -106,9 +106,12 @@ static int store_report(struct request *rq, int64_t id, const struct entity *e,
 
 static int import_create(struct request *rq)
 {
-    const struct entity *e = entity_param(rq);
-    if (!e)
+    const char *name = http_query(rq, "entity");
+    bool households = name && strcmp(name, "households") == 0;
+    const struct entity *e = households ? NULL : entity_param(rq);
+    if (!e && !households)
         return MZ_EINVAL;
+    const char *type = households ? "household" : e->type;
     const char *mode = http_query(rq, "mode");
     if (mode && strcmp(mode, "all") != 0 && strcmp(mode, "valid") != 0)
         return http_fail(rq, MZ_EINVAL, "mode",
@@ -133,7 +136,9 @@ static int import_create(struct request *rq)
     struct import_report report;
     import_report_to_memory(&report, IMPORT_REPORT_MEMORY_MAX);
     struct import_result res;
-    rc = import_run(rq->db, rq->arena, &o, in, (long long)rq->raw_len, &report, &res);
+    rc = households ? import_households_run(rq->db, rq->arena, &o, in, (long long)rq->raw_len,
+                                            &report, &res)
+                    : import_run(rq->db, rq->arena, &o, in, (long long)rq->raw_len, &report, &res);
     fclose(in);
     if (rc == MZ_EVALIDATE && res.read == 0) {
         import_report_free(&report);
@@ -145,7 +150,7 @@ static int import_create(struct request *rq)
         "\"updated\":%lld,\"unchanged\":%lld,\"rejected\":%lld,\"committed\":%lld}", status,
         o.mode == IMPORT_MODE_ALL ? "all" : "valid", import_encoding_name(res.encoding), res.read,
         res.inserted, res.updated, res.unchanged, res.rejected, res.committed);
-    int stored = store_report(rq, o.import_id, e, summary, &report);
+    int stored = store_report(rq, o.import_id, type, summary, &report);
     import_report_free(&report);
     if (rc)
         return http_fail(rq, rc, "file", res.error);
@@ -157,7 +162,7 @@ static int import_create(struct request *rq)
     const char *id = arena_printf(rq->arena, "%lld", (long long)o.import_id);
     jw_kv_str(&w, "report_id", id);
     jw_kv_str(&w, "report", arena_printf(rq->arena, "/api/v1/imports/%s/report", id));
-    jw_kv_str(&w, "entity", e->type);
+    jw_kv_str(&w, "entity", type);
     jw_kv_str(&w, "status", status);
     jw_kv_str(&w, "mode", o.mode == IMPORT_MODE_ALL ? "all" : "valid");
     jw_kv_str(&w, "encoding", import_encoding_name(res.encoding));
@@ -353,7 +358,8 @@ const struct route import_routes[] = {
     { .method = HTTP_POST, .path = "/api/v1/imports", .fn = import_create,
       .perm = "registry:import", .flags = R_RAW_BODY | R_WRITE, .tag = "imports",
       .summary = "导入 CSV 文件（请求体为 text/csv；大文件请在服务器上用 minzheng import）",
-      .params = { { "entity", "query", "string", "persons 或 organisations", true },
+      .params = { { "entity", "query", "string", "persons、organisations 或 households（家庭，只新建）",
+                    true },
                   { "mode", "query", "string", "all：全部通过才导入；valid（默认）：导入有效行",
                     false },
                   { "encoding", "query", "string", "auto（默认）、utf-8 或 gb18030", false } } },
