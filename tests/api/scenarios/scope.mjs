@@ -500,6 +500,48 @@ const ROUTES = {
     perm: 'registry:export', request: () => ({ path: '/api/v1/exports/organisations.xlsx?under=510824' }),
     scoped: (ctx, o) => exportScoped(ctx, 'organisations', 'xlsx', o.reg.orgs.main.code, o.reg.orgs.main.name),
   },
+  // ---------------------------------------------------------------- assistance standards (issue #10)
+  'POST /api/v1/assist/standards': {
+    perm: 'assist:standard:write',
+    request: () => ({ path: '/api/v1/assist/standards', body: { region: '510824', kind: 'tekun_care_3', amount_fen: 1, period: 'month', effective_from: '2001-01', source: 'w' } }),
+    async scoped({ base, world }) {
+      const body = { region: '510824', kind: 'tekun_care_3', amount_fen: 12345, period: 'month', effective_from: '2001-02', source: 'w.scope' };
+      expectError(await world.as('t.approver.out').post(base, '/api/v1/assist/standards', body), 422, 'validation_failed', 'region');
+      expectError(await world.as('t.approver.out').post(base, '/api/v1/assist/standards', { ...body, region: '51' }), 422, 'validation_failed', 'region');
+      const hist = await world.as('t.county').expect(200, base, 'GET', '/api/v1/assist/standards/history?kind=tekun_care_3');
+      if (hist.items.some((i) => i.source === 'w.scope')) throw new Error('成都 set a 苍溪县 standard');
+      expectStatus(await world.as('t.approver').post(base, '/api/v1/assist/standards', body), 201, 'control: 苍溪县 sets it');
+    },
+  },
+  'GET /api/v1/assist/standards': {
+    perm: 'assist:standard:read', request: () => ({ path: '/api/v1/assist/standards?kind=tekun_care_3&region=510824' }),
+    async scoped({ base, world }) {
+      await world.as('t.approver').expect(201, base, 'POST', '/api/v1/assist/standards',
+        { region: '510824', kind: 'tekun_care_3', amount_fen: 2000, period: 'month', effective_from: '2001-03', source: 'w.read' });
+      const path = '/api/v1/assist/standards?kind=tekun_care_3&region=510824&month=2001-03';
+      for (const login of ['t.out', 't.approver.out'])
+        expectError(await world.as(login).get(base, path), 400, 'invalid_field', 'region');
+      const own = await world.as('t.out').get(base, '/api/v1/assist/standards?kind=tekun_care_3&month=2001-03');
+      if (own.status !== 404) throw new Error(`成都 reads a standard of its own region: ${own.status} ${JSON.stringify(own.body)}`);
+      const control = await world.as('t.county').expect(200, base, 'GET', path);
+      if (control.source !== 'w.read') throw new Error('control: 苍溪县 does not read its standard');
+    },
+  },
+  'GET /api/v1/assist/standards/history': {
+    perm: 'assist:standard:read', request: () => ({ path: '/api/v1/assist/standards/history?kind=tekun_care_3&region=510824' }),
+    async scoped({ base, world }) {
+      await world.as('t.approver').expect(201, base, 'POST', '/api/v1/assist/standards',
+        { region: '510824', kind: 'tekun_care_3', amount_fen: 3000, period: 'year', effective_from: '2001-04', source: 'w.hist' });
+      const path = '/api/v1/assist/standards/history?kind=tekun_care_3&region=510824';
+      for (const login of ['t.out', 't.approver.out'])
+        expectError(await world.as(login).get(base, path), 400, 'invalid_field', 'region');
+      const own = await world.as('t.out').expect(200, base, 'GET', '/api/v1/assist/standards/history?kind=tekun_care_3');
+      onlyOutScope(own.items.filter((i) => !/^51(0000)?0{6}$/.test(i.region)), '', '成都 GET /assist/standards/history');
+      if (own.items.some((i) => i.region.startsWith('510824'))) throw new Error('成都 reads a 苍溪县 standard');
+      const control = await world.as('t.county').expect(200, base, 'GET', path);
+      if (!control.items.some((i) => i.source === 'w.hist')) throw new Error('control: 苍溪县 does not read its history');
+    },
+  },
 };
 
 function operations(doc) {
