@@ -19,6 +19,7 @@
 
 #include "arena.h"
 #include "audit.h"
+#include "calendar.h"
 #include "config.h"
 #include "db.h"
 #include "dict.h"
@@ -39,15 +40,6 @@ static int usage(void)
     fprintf(stderr, "usage: minzheng import persons|orgs|households FILE [--mode=all|valid] "
                     "[--encoding=auto|utf-8|gb18030] [--report=FILE] [--batch=ROWS]\n");
     return 2;
-}
-
-/* The calendar day in China (UTC+8) as YYYYMMDD. */
-static int china_today(time_t now)
-{
-    time_t t = now + 8 * 3600;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
 /* Prints the first rejected rows of a memory report (its header line skipped). */
@@ -176,7 +168,7 @@ int import_command(const struct config *cfg, int nargs, char **args)
     struct import_options o = {
         .entity = ca.entity, .scope = &national, .region = SCOPE_NATIONAL, .actor = &actor,
         .auditor = &auditor, .mode = ca.mode, .encoding = ca.encoding, .batch_rows = ca.batch,
-        .today = china_today(now), .now = (int64_t)now, .import_id = users_new_id(),
+        .today = calendar_day((int64_t)now), .now = (int64_t)now, .import_id = users_new_id(),
         .progress = isatty(STDERR_FILENO), .rebuild_indexes = true,
     };
     struct import_report report;

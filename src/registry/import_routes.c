@@ -17,12 +17,14 @@
 
 #include "audit.h"
 #include "auth.h"
+#include "calendar.h"
 #include "db.h"
 #include "errors.h"
 #include "export.h"
 #include "import.h"
 #include "org.h"
 #include "person.h"
+#include "record_routes.h"
 #include "route_args.h"
 #include "users.h"
 
@@ -30,14 +32,6 @@
 #define REPLY_MAX (1u << 20)
 #define CSV_TYPE "text/csv; charset=utf-8"
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-static int today(const struct request *rq)
-{
-    time_t t = (time_t)rq->now + 8 * 3600; /* the calendar day in China (UTC+8) */
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
 
 static struct audit_actor auditor_of(const struct request *rq)
 {
@@ -131,7 +125,7 @@ static int import_create(struct request *rq)
         .entity = e, .scope = &rq->who->scope, .region = rq->who->region, .actor = &actor,
         .auditor = &auditor, .mode = mode && strcmp(mode, "all") == 0 ? IMPORT_MODE_ALL
                                                                         : IMPORT_MODE_VALID,
-        .encoding = encoding, .today = today(rq), .now = rq->now, .import_id = users_new_id(),
+        .encoding = encoding, .today = calendar_day(rq->now), .now = rq->now, .import_id = users_new_id(),
     };
     struct import_report report;
     import_report_to_memory(&report, IMPORT_REPORT_MEMORY_MAX);
@@ -222,47 +216,17 @@ static int import_report_get(struct request *rq)
 
 /* The criteria of GET /api/v1/persons (key, name, under, field, value); at least one of
  * key, name, under. *used lists the names of those given (for the audit entry). */
+/* The search criteria of GET /persons, plus one rule of exports: a file leaves the system, so
+ * the area it covers must be named inside the caller's own scope (a search merely intersects). */
 static int criteria(struct request *rq, const struct entity *e, struct record_query *q,
                     const char **used)
 {
-    memset(q, 0, sizeof *q);
-    q->key = http_query(rq, "key");
-    q->name_prefix = http_query(rq, "name");
-    const char *under = http_query(rq, "under");
-    if (!q->key && !q->name_prefix && !under)
-        return http_fail(rq, MZ_EINVAL, "key", "请给出导出条件：证件号码、名称前缀或所属区划");
-    if (q->key) {
-        struct refusal why;
-        struct record_values v = { { 0 } };
-        v.v[e->key] = q->key;
-        if (record_check(e, rq->arena, &rq->who->scope, &v, true, today(rq), &why) != 0 &&
-            strcmp(why.field, e->fields[e->key].name) == 0)
-            return http_fail(rq, MZ_EINVAL, "key", why.why);
-        q->key = v.v[e->key];
-    }
-    if (q->name_prefix && (!*q->name_prefix || strlen(q->name_prefix) > 100))
-        return http_fail(rq, MZ_EINVAL, "name", "名称前缀须为 1–100 字节");
-    if (under) {
-        char *code = arena_alloc(rq->arena, REGION_CODE_LEN + 1);
-        struct scope s;
-        if (ids_region_normalize(under, strlen(under), code) != 0)
-            return http_fail(rq, MZ_EINVAL, "under", "行政区划代码应为 2、4、6、9 或 12 位数字");
-        if (scope_from_region(code, &s) != 0 || !scope_covers(&rq->who->scope, &s))
-            return http_fail(rq, MZ_EINVAL, "under", "所查区划超出您的管辖范围");
-        q->under = code;
-    }
-    q->filter_field = http_query(rq, "field");
-    q->filter_value = http_query(rq, "value");
-    if (q->filter_field) {
-        int f = record_field(e, q->filter_field);
-        if (f < 0 || (e->fields[f].kind != F_DICT && e->fields[f].kind != F_BOOL) ||
-            !q->filter_value || strlen(q->filter_value) > 32)
-            return http_fail(rq, MZ_EINVAL, "field", "只能按代码字段筛选，并须给出 value");
-    }
-    *used = arena_printf(rq->arena, "criteria=%s%s%s%s", q->key ? "key " : "",
-                         q->name_prefix ? "name " : "", q->under ? "under " : "",
-                         q->filter_field ? q->filter_field : "");
-    return 0;
+    int rc = record_route_query(rq, e, q, used);
+    struct scope area;
+    if (rc == 0 && q->under &&
+        (scope_from_region(q->under, &area) != 0 || !scope_covers(&rq->who->scope, &area)))
+        rc = http_fail(rq, MZ_EINVAL, "under", "所查区划超出您的管辖范围");
+    return rc;
 }
 
 static int export(struct request *rq, bool xlsx)
@@ -293,7 +257,7 @@ static int export(struct request *rq, bool xlsx)
         return rc;
     }
     char date[16];
-    snprintf(date, sizeof date, "%d", today(rq));
+    snprintf(date, sizeof date, "%d", calendar_day(rq->now));
     return http_reply_bytes(rq, 200, xlsx ? XLSX_TYPE : CSV_TYPE,
                             arena_printf(rq->arena, "%s-%s.%s", e->table, date,
                                          xlsx ? "xlsx" : "csv"), data, len);

@@ -37,8 +37,7 @@ static struct record_actor actor_of(const struct request *rq)
 
 /* ---------------------------------------------------------------- search */
 
-/* The search criteria from the query string; at least one of key, name, under. */
-static int search_args(struct request *rq, const struct entity *e, struct record_query *q,
+int record_route_query(struct request *rq, const struct entity *e, struct record_query *q,
                        const char **used)
 {
     memset(q, 0, sizeof *q);
@@ -95,7 +94,7 @@ int record_route_search(struct request *rq)
     const struct entity *e = entity_of(rq);
     struct record_query q;
     const char *used = "";
-    int rc = search_args(rq, e, &q, &used);
+    int rc = record_route_query(rq, e, &q, &used);
     if (rc == 0)
         rc = http_audit(rq, arena_printf(rq->arena, "%s.search", e->type), e->type, "-", NULL,
                         "success", used);

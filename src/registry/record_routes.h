@@ -7,6 +7,11 @@
 
 #include "http.h"
 
+/* The search criteria of the query string (key, name, under, field/value, limit, after; at
+ * least one of key, name, under), checked and normalised into q; *used names the criteria
+ * given (for the audit entry, never their values). 0, or the error already recorded in rq. */
+int record_route_query(struct request *rq, const struct entity *e, struct record_query *q,
+                       const char **used);
 int record_route_search(struct request *rq);
 int record_route_create(struct request *rq);
 int record_route_get(struct request *rq);
