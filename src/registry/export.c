@@ -175,7 +175,11 @@ int export_xlsx(struct db *db, const struct entity *e, const struct scope *scope
 {
     const char *tmp = getenv("TMPDIR");
     char path[512];
-    snprintf(path, sizeof path, "%s/minzheng-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int n = snprintf(path, sizeof path, "%s/minzheng-export-", tmp && *tmp ? tmp : "/tmp");
+    if (n < 0 || (size_t)n + 7 > sizeof path)
+        return MZ_EIO;
+    memset(path + n, 'X', 6); /* the part mkstemp() replaces */
+    path[n + 6] = '\0';
     int fd = mkstemp(path);
     if (fd < 0) {
         log_error(NULL, "export: cannot create a temporary file in %s", tmp ? tmp : "/tmp");

@@ -23,6 +23,7 @@
 #include "errors.h"
 #include "ids.h"
 #include "migrate.h"
+#include "tmpdir.h"
 
 /* A county shaped like 苍溪县: 34 townships, 93 communities (村级 001–199), 364 villages
  * (200–399) and one farm area (598). */
@@ -407,7 +408,7 @@ static void add_region(struct db *db, const char *code, const char *name, int le
 
 Test(demo_population, load_sqlite, .fini = remove_db)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/mz-demo-pop-XXXXXX");
+    test_tmpdir_template(tmpdir, sizeof tmpdir, "demo-pop");
     cr_assert_not_null(mkdtemp(tmpdir));
     snprintf(dbpath, sizeof dbpath, "%s/test.db", tmpdir);
     struct db *db = NULL;

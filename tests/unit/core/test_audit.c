@@ -32,6 +32,7 @@
 #include "db.h"
 #include "errors.h"
 #include "migrate.h"
+#include "tmpdir.h"
 
 static char tmpdir[64];
 static char dbpath[128];
@@ -71,7 +72,7 @@ static void make_tmpdir(void)
 {
     if (tmpdir[0])
         return;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/mz-audit-XXXXXX");
+    test_tmpdir_template(tmpdir, sizeof tmpdir, "audit");
     cr_assert_not_null(mkdtemp(tmpdir));
     snprintf(dbpath, sizeof dbpath, "%s/test.db", tmpdir);
     snprintf(keypath, sizeof keypath, "%s/var/audit.key", tmpdir);

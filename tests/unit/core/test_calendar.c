@@ -18,6 +18,7 @@
 #include "db.h"
 #include "errors.h"
 #include "migrate.h"
+#include "tmpdir.h"
 
 Test(calendar, day)
 {
@@ -415,7 +416,8 @@ Test(calendar, tsv_matches_reference)   /* data/holidays.tsv = reference.md §1.
 
 Test(calendar, load_from_migrated_sqlite)   /* sql/0006_calendar.sql = reference.md §1.6 */
 {
-    char dir[] = "/tmp/mz-calendar-XXXXXX";
+    char dir[48];
+    test_tmpdir_template(dir, sizeof dir, "calendar");
     cr_assert_not_null(mkdtemp(dir));
     char path[64];
     snprintf(path, sizeof path, "%s/test.db", dir);

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "errors.h"
+#include "tmpdir.h"
 
 static const char *const env_vars[] = {
     "MINZHENG_CONFIG",          "MINZHENG_LISTEN",         "MINZHENG_DB",
@@ -30,7 +31,7 @@ static void setup(void)
 {
     for (size_t i = 0; i < sizeof env_vars / sizeof env_vars[0]; i++)
         unsetenv(env_vars[i]);
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/mz-config-XXXXXX");
+    test_tmpdir_template(tmpdir, sizeof tmpdir, "config");
     cr_assert_not_null(mkdtemp(tmpdir));
     snprintf(cfgpath, sizeof cfgpath, "%s/minzheng.conf", tmpdir);
 }

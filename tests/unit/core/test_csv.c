@@ -15,13 +15,14 @@
 
 #include "csv.h"
 #include "errors.h"
+#include "tmpdir.h"
 
 static char tmpdir[64];
 static char path[128];
 
 static void setup(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/mz-csv-XXXXXX");
+    test_tmpdir_template(tmpdir, sizeof tmpdir, "csv");
     cr_assert_not_null(mkdtemp(tmpdir));
     snprintf(path, sizeof path, "%s/in.csv", tmpdir);
 }

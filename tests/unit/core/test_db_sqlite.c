@@ -18,13 +18,14 @@
 
 #include "db.h"
 #include "errors.h"
+#include "tmpdir.h"
 
 static char tmpdir[64];
 static char dbpath[128];
 
 static void setup(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/mz-sqlite-XXXXXX");
+    test_tmpdir_template(tmpdir, sizeof tmpdir, "sqlite");
     cr_assert_not_null(mkdtemp(tmpdir));
     snprintf(dbpath, sizeof dbpath, "%s/test.db", tmpdir);
 }

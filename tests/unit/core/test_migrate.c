@@ -20,6 +20,7 @@
 #include "db.h"
 #include "errors.h"
 #include "migrate.h"
+#include "tmpdir.h"
 
 static char tmpdir[64];
 static char dbpath[128];
@@ -47,7 +48,7 @@ TestSuite(migrate, .init = setup, .fini = teardown);
 static struct db *open_sqlite(void)
 {
     if (!tmpdir[0]) {
-        snprintf(tmpdir, sizeof tmpdir, "/tmp/mz-migrate-XXXXXX");
+        test_tmpdir_template(tmpdir, sizeof tmpdir, "migrate");
         cr_assert_not_null(mkdtemp(tmpdir));
         snprintf(dbpath, sizeof dbpath, "%s/test.db", tmpdir);
     }

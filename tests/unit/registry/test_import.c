@@ -24,6 +24,7 @@
 #include "import.h"
 #include "migrate.h"
 #include "person.h"
+#include "tmpdir.h"
 
 /* ---------------------------------------------------------------- end to end */
 
@@ -51,7 +52,7 @@ static struct db *open_db(bool pg)
     const char *url = getenv("MINZHENG_TEST_PG");
     if (pg && (!url || !*url))
         cr_skip_test("MINZHENG_TEST_PG not set"); /* before anything is made: no teardown */
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/mz-import-XXXXXX");
+    test_tmpdir_template(tmpdir, sizeof tmpdir, "import");
     cr_assert_not_null(mkdtemp(tmpdir));
     char path[128], err[256] = "";
     struct db *db = NULL;
