@@ -184,24 +184,7 @@ static int add_history(struct db *db, int64_t hid, const char *region,
                        const struct record_actor *actor, int64_t now, const char *field,
                        const char *old_value, const char *new_value)
 {
-    struct db_stmt *st;
-    int rc = db_prepare(db, "INSERT INTO record_change (id, record_type, record_id, region, at, "
-                            "actor_id, actor_login, field, old_value, new_value, request_id) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st);
-    if (rc)
-        return rc;
-    db_bind_int64(st, 1, users_new_id());
-    db_bind_text(st, 2, TYPE, strlen(TYPE));
-    db_bind_int64(st, 3, hid);
-    db_bind_text(st, 4, region, strlen(region));
-    db_bind_int64(st, 5, now);
-    bind_id_or_null(st, 6, actor->id);
-    db_bind_text(st, 7, actor->login, strlen(actor->login));
-    db_bind_text(st, 8, field, strlen(field));
-    bind_text_or_null(st, 9, old_value);
-    bind_text_or_null(st, 10, new_value);
-    db_bind_text(st, 11, actor->request_id, strlen(actor->request_id));
-    return run(st, NULL);
+    return record_history_add(db, TYPE, hid, region, actor, now, field, old_value, new_value);
 }
 
 /* The person's current household, 0 when none. */

@@ -202,7 +202,7 @@ static void bind_value(struct db_stmt *st, int index, const char *v)
         db_bind_null(st, index);
 }
 
-static int add_history(struct db *db, const struct entity *e, int64_t id, const char *region,
+int record_history_add(struct db *db, const char *type, int64_t id, const char *region,
                        const struct record_actor *actor, int64_t now, const char *field,
                        const char *old_value, const char *new_value)
 {
@@ -213,7 +213,7 @@ static int add_history(struct db *db, const struct entity *e, int64_t id, const 
     if (rc)
         return rc;
     db_bind_int64(st, 1, users_new_id());
-    db_bind_text(st, 2, e->type, strlen(e->type));
+    db_bind_text(st, 2, type, strlen(type));
     db_bind_int64(st, 3, id);
     db_bind_text(st, 4, region, strlen(region));
     db_bind_int64(st, 5, now);
@@ -327,7 +327,7 @@ int record_insert(struct db *db, const struct entity *e, const struct scope *sco
     }
     *id = new_id;
     int region = record_field(e, "region");
-    return add_history(db, e, new_id, region >= 0 ? v->v[region] : SCOPE_NATIONAL, actor, now,
+    return record_history_add(db, e->type, new_id, region >= 0 ? v->v[region] : SCOPE_NATIONAL, actor, now,
                        "(created)", NULL, NULL);
 }
 
@@ -425,7 +425,7 @@ int record_update(struct db *db, const struct entity *e, const struct scope *sco
     const char *where = region >= 0 ? (v->v[region] ? v->v[region] : cur[region]) : SCOPE_NATIONAL;
     for (int i = 0; rc == 0 && i < e->nfields; i++)
         if (v->v[i])
-            rc = add_history(db, e, id, where, actor, now, e->fields[i].name, cur[i], v->v[i]);
+            rc = record_history_add(db, e->type, id, where, actor, now, e->fields[i].name, cur[i], v->v[i]);
     arena_free(a);
     return rc < 0 ? rc : 0;
 }

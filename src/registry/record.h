@@ -100,6 +100,11 @@ int record_check(const struct entity *e, struct arena *a, const struct scope *sc
  * database error. */
 int record_check_refs(struct db *db, const struct entity *e, const struct scope *scope,
                       const struct record_values *v, struct refusal *r);
+/* One history row (record_change) of a record of `type`: field changed from old_value to
+ * new_value (either may be NULL) by actor at now. Returns 0 or a database error. */
+int record_history_add(struct db *db, const char *type, int64_t id, const char *region,
+                       const struct record_actor *actor, int64_t now, const char *field,
+                       const char *old_value, const char *new_value);
 /* Inserts a checked record. MZ_ECONFLICT when the key exists (*existing_id set when that record
  * is inside scope, else 0). Writes one "(created)" history row. */
 int record_insert(struct db *db, const struct entity *e, const struct scope *scope,
