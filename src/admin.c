@@ -224,7 +224,8 @@ static int grant_app_role(struct db *db, const char *role)
     char sql[1024];
     snprintf(sql, sizeof sql,
              "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \"%s\";"
-             "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log, audit_anchor FROM \"%s\";"
+             "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log, audit_anchor, assist_case_action "
+             "FROM \"%s\";"
              "REVOKE INSERT ON audit_anchor FROM \"%s\"", role, role, role);
     return db_exec(db, sql);
 }

@@ -80,6 +80,9 @@ enum assist_program {
     ASSIST_PROG_DIBAO,
     ASSIST_PROG_TEKUN,
     ASSIST_PROG_LIANGBU,          /* 两项补贴 */
+    ASSIST_PROG_LSHI,             /* 临时救助 */
+    ASSIST_PROG_EDGE,             /* 低保边缘家庭 recognition */
+    ASSIST_PROG_GANGXING,         /* 刚性支出困难家庭 recognition */
     ASSIST_PROG_COUNT
 };
 
@@ -148,6 +151,49 @@ struct assist_settings {
     /* payment stops from stop-decision month + offset: 低保 1 (proposal, UNCONFIRMED), 特困 1
      * (TK-43 Art. 26), 两项补贴 1 (proposal) (rules.md §8). */
     int stop_offset_months[ASSIST_PROG_COUNT];
+
+    /* ---- procedure: deadlines in working days (工作日) unless said; rules.md §1.5, §2.3 ---- */
+    /* start of investigation after acceptance: 3. DB-57 Art. 15. */
+    int start_investigation_wd;
+    /* county starts the 核对 after the township's request: 3. DB-57 Art. 17. */
+    int hedui_start_wd;
+    /* investigators per home visit, at least: 2. DB-57 Art. 16. */
+    int min_investigators;
+    /* 公示 period in calendar days: 7. DB-57 Art. 19; TK-43 Arts. 15, 26. */
+    int publicity_days;
+    /* township 初审意见 after acceptance: 0 = unset. DD-2022 四(一) asks localities to fix one;
+     * UNCONFIRMED (rules.md §1.5 step 7). */
+    int township_opinion_wd;
+    /* county review of a 低保 file: 10. DB-57 Art. 20. */
+    int county_review_wd;
+    /* written refusal notice after the decision: 3. DB-57 Art. 21; TK-43 Art. 18. */
+    int refusal_notice_wd;
+    /* 低保 from acceptance to decision: 30; 20 when delegated to the township (DD-2022 四(一));
+     * 45 in special cases (DB-57 Art. 22). */
+    int dibao_total_wd;
+    int dibao_total_delegated_wd;
+    int dibao_total_extended_wd;
+    /* 特困 township investigation and 初审意见: 15 (TK-43 Art. 13); county 确认: 15 (Art. 16);
+     * new opinion after an objection: 15 (Arts. 15, 26). */
+    int tekun_township_wd;
+    int tekun_county_wd;
+    int objection_wd;
+    /* 复核 every 12 months for stable households, 6 for unstable ones: DB-57 Art. 31;
+     * GG-2020 item 7 (rules.md §1.7). */
+    int review_months_stable;
+    int review_months_unstable;
+    /* 渐退期 at most 6 months: DD-2022 一(三); DB-57 Art. 33. */
+    int jiantui_max_months;
+    /* review within 3 months of a member's death: DD-2022 一(三). */
+    int death_review_months;
+    /* the county delegated confirmation to its townships, per programme: no. DB-57 Art. 2;
+     * TK-43 Art. 28; GX Art. 3; LS-23 二(二) (rules.md §0.4 `township_confirm_power`). */
+    bool township_confirm[ASSIST_PROG_COUNT];
+    /* residence-permit holders may apply where they live: no. DB-57 Art. 5; GG-2020 item 4. */
+    bool apply_at_residence_permit;
+    /* 急难型 先行救助 is allowed (MAY, the default) or required (SHALL, reserved for the law):
+     * GG-2020 item 15; GB-39 四(三) (rules.md §0.4 `lshi_prior_aid_mode`). */
+    bool lshi_prior_aid_shall;
 };
 
 /* Fills *s with the defaults above. */
