@@ -59,7 +59,9 @@ CREATE TABLE assist_case (
 );
 CREATE INDEX assist_case_region ON assist_case (region, id);
 CREATE INDEX assist_case_state ON assist_case (state, region, due_on);
-CREATE INDEX assist_case_applicant ON assist_case (applicant_id);
+-- One open case per applicant and programme: a second application is the same case (409).
+CREATE UNIQUE INDEX assist_case_open ON assist_case (applicant_id, programme)
+    WHERE state NOT IN ('rejected', 'terminated', 'granted', 'withdrawn');
 
 -- The members of the applying household at application (§1.2): covered or excluded with reason.
 CREATE TABLE assist_case_member (

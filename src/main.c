@@ -14,9 +14,11 @@
 #include <string.h>
 
 #include "admin.h"
+#include "assist/case.h"
 #include "assist/standard.h"
 #include "core/audit.h"
 #include "core/auth_routes.h"
+#include "core/calendar.h"
 #include "core/config.h"
 #include "core/core_routes.h"
 #include "core/db.h"
@@ -107,8 +109,11 @@ static int cmd_serve(struct config *cfg, int nargs, char **args)
     if (!db)
         return 1;
     int current = 0, rc = migrate_current_version(db, &current);
+    struct calendar *cal = NULL;
     if (rc == 0 && current == migrate_latest_version())
         rc = dict_load(db);
+    if (rc == 0 && current == migrate_latest_version() && (rc = calendar_load(db, &cal)) == 0)
+        calendar_set_current(cal);
     db_close(db);
     if (rc || current != migrate_latest_version()) {
         log_error(NULL, "the database schema is at version %d, this program needs %d: "
@@ -131,6 +136,8 @@ static int cmd_serve(struct config *cfg, int nargs, char **args)
     http_add_routes(org_routes);
     http_add_routes(household_routes);
     http_add_routes(standard_routes);
+    http_add_routes(case_routes);
+    http_add_routes(task_routes);
     rc = http_serve(cfg);
     log_access_close();
     return rc == 0 ? 0 : 1;

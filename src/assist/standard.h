@@ -81,6 +81,11 @@ int standard_load(struct db *db, struct arena *a, const char *kind, const char *
                   size_t max, struct standard_row **rows, size_t *n);
 /* Inserts row (its id, created_at set by the caller) by user created_by. 0 or MZ_E…. */
 int standard_insert(struct db *db, const struct standard_row *row, int64_t created_by);
+/* The monthly amount of `kind` in force at region12 (any level) in month yyyymm: 0 with
+ * *monthly_fen set, MZ_ENOTFOUND when no row applies, or a database error. */
+int standard_in_force(struct db *db, struct arena *a, const struct assist_settings *s,
+                      const char *kind, const char *region12, int32_t yyyymm,
+                      int64_t *monthly_fen);
 
 extern const struct route standard_routes[];
 

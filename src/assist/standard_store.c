@@ -11,6 +11,8 @@
 #include "errors.h"
 #include "standard.h"
 
+#define STANDARD_LOAD_MAX 500  /* rows of one kind for a region and its ancestors */
+
 /* The 12-digit codes of region12's ancestors of levels 1–3 and itself when of such a level. */
 static int ancestors(const char *region12, char out[3][REGION_CODE_LEN + 1])
 {
@@ -121,4 +123,17 @@ int standard_insert(struct db *db, const struct standard_row *row, int64_t creat
     rc = db_step(st);
     db_reset(st);
     return rc < 0 ? rc : 0;
+}
+
+int standard_in_force(struct db *db, struct arena *a, const struct assist_settings *s,
+                      const char *kind, const char *region12, int32_t yyyymm,
+                      int64_t *monthly_fen)
+{
+    struct standard_row *rows;
+    size_t n;
+    int rc = standard_load(db, a, kind, region12, STANDARD_LOAD_MAX, &rows, &n);
+    if (rc)
+        return rc;
+    int at = standard_resolve(rows, n, region12, yyyymm);
+    return at < 0 ? MZ_ENOTFOUND : standard_monthly(s, &rows[at], monthly_fen);
 }

@@ -204,6 +204,21 @@ void calendar_free(struct calendar *c)
     free(c);
 }
 
+/* The server's calendar: installed once at start-up, read by every worker afterwards. */
+static struct calendar *current;
+
+void calendar_set_current(struct calendar *c)
+{
+    calendar_free(current);
+    current = c;
+}
+
+const struct calendar *calendar_current(void)
+{
+    static const struct calendar empty = { 0 };
+    return current ? current : &empty;
+}
+
 bool calendar_covers(const struct calendar *c, int yyyymmdd)
 {
     int y = yyyymmdd / 10000;

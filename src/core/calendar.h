@@ -50,6 +50,12 @@ int calendar_load(struct db *db, struct calendar **out);
 /* Frees a calendar; NULL is allowed. */
 void calendar_free(struct calendar *c);
 
+/* Installs c (taken, the previous one freed) as the process's calendar: serve loads it at
+ * start-up, before any worker runs. */
+void calendar_set_current(struct calendar *c);
+/* The installed calendar; before one is installed, an empty one (plain Monday to Friday). */
+const struct calendar *calendar_current(void);
+
 /* True when c has entries for the year of yyyymmdd, i.e. that year's notice is loaded. */
 bool calendar_covers(const struct calendar *c, int yyyymmdd);
 /* CALENDAR_OFF or CALENDAR_WORK when c lists yyyymmdd, else 0. */

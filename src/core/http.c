@@ -206,6 +206,11 @@ const char *http_path_param(const struct request *rq, const char *name)
     return NULL;
 }
 
+const char *http_header(const struct request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
 const char *http_query(const struct request *rq, const char *name)
 {
     return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);

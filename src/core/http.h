@@ -102,6 +102,8 @@ struct request {
 
 /* Value of path parameter `name` of the matched route ("{name}"), or NULL. */
 const char *http_path_param(const struct request *rq, const char *name);
+/* Request header `name` (case-insensitive), NULL when absent. */
+const char *http_header(const struct request *rq, const char *name);
 /* Value of query parameter `name`, or NULL. */
 const char *http_query(const struct request *rq, const char *name);
 

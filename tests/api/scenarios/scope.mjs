@@ -18,6 +18,7 @@
 //                             苍溪县 caller works (the control, so the 404 is about scope).
 import { auditEntries, entriesOf, expectError, expectStatus } from '../lib/checks.mjs';
 import { decodeUtf8, getJson, send } from '../lib/http.mjs';
+import { apply as applyCase, newHousehold as newAssistHousehold, send as sendWithKey } from '../lib/assist.mjs';
 import { creditCode, maskId, personNumber } from '../lib/registry.mjs';
 import { signIn } from '../lib/session.mjs';
 
@@ -540,6 +541,54 @@ const ROUTES = {
       if (own.items.some((i) => i.region.startsWith('510824'))) throw new Error('成都 reads a 苍溪县 standard');
       const control = await world.as('t.county').expect(200, base, 'GET', path);
       if (!control.items.some((i) => i.source === 'w.hist')) throw new Error('control: 苍溪县 does not read its history');
+    },
+  },
+  // ---------------------------------------------------------------- assistance cases (issue #10)
+  'POST /api/v1/assist/cases': {
+    perm: 'assist:case:intake', request: () => ({ path: '/api/v1/assist/cases', body: { programme: 'dibao' } }),
+    async scoped(ctx) {
+      const h = await newAssistHousehold(ctx, '越权受理', []);
+      const body = { programme: 'lshi_expense', household_id: h.id, applicant_id: h.head.id, channel: 'window', authorised: true };
+      expectError(await sendWithKey(ctx, 't.intake.out', 'POST', '/api/v1/assist/cases', body), 422, 'validation_failed', 'household_id');
+      expectStatus(await sendWithKey(ctx, 't.intake', 'POST', '/api/v1/assist/cases', body), 201, 'control: 苍溪县 accepts it');
+    },
+  },
+  'GET /api/v1/assist/cases': {
+    perm: 'assist:case:read', request: () => ({ path: '/api/v1/assist/cases?under=510824' }),
+    async scoped(ctx) {
+      const c = await applyCase(ctx, '越权列表');
+      for (const q of ['', '?under=510824', '?under=51&limit=200'])
+        onlyOutScope((await ctx.world.as('t.out').expect(200, ctx.base, 'GET', `/api/v1/assist/cases${q}`)).items, c.id, `成都 GET /assist/cases${q}`);
+      const control = await ctx.world.as('t.county').expect(200, ctx.base, 'GET', '/api/v1/assist/cases?under=510824&limit=200&state=accepted');
+      if (!control.items.some((i) => i.id === c.id) && control.next === null) throw new Error('control: 苍溪县 does not list its case');
+    },
+  },
+  'GET /api/v1/assist/cases/{id}': {
+    perm: 'assist:case:read', request: () => ({ path: '/api/v1/assist/cases/1' }),
+    async scoped(ctx) {
+      const c = await applyCase(ctx, '越权查看');
+      expectError(await ctx.world.as('t.out').get(ctx.base, `/api/v1/assist/cases/${c.id}`), 404, 'not_found');
+      await ctx.world.as('t.county').expect(200, ctx.base, 'GET', `/api/v1/assist/cases/${c.id}`);
+    },
+  },
+  'POST /api/v1/assist/cases/{id}/actions': {
+    perm: 'assist:case:read', request: () => ({ path: '/api/v1/assist/cases/1/actions', body: { action: 'withdraw' } }),
+    async scoped(ctx) {
+      const c = await applyCase(ctx, '越权办理');
+      const body = { action: 'withdraw', comment: '申请人撤回' };
+      expectError(await sendWithKey(ctx, 't.intake.out', 'POST', `/api/v1/assist/cases/${c.id}/actions`, body), 404, 'not_found', 'id');
+      const still = await ctx.world.as('t.county').expect(200, ctx.base, 'GET', `/api/v1/assist/cases/${c.id}`);
+      if (still.state !== 'accepted') throw new Error('成都 changed a 苍溪县 case');
+      expectStatus(await sendWithKey(ctx, 't.intake', 'POST', `/api/v1/assist/cases/${c.id}/actions`, body), 200, 'control: 苍溪县 withdraws it');
+    },
+  },
+  'GET /api/v1/tasks': {
+    perm: 'assist:case:read', request: () => ({ path: '/api/v1/tasks' }),
+    async scoped(ctx) {
+      const c = await applyCase(ctx, '越权待办');
+      onlyOutScope((await ctx.world.as('t.intake.out').expect(200, ctx.base, 'GET', '/api/v1/tasks?limit=500')).items, c.id, '成都 GET /tasks');
+      const control = await ctx.world.as('t.investigator').expect(200, ctx.base, 'GET', '/api/v1/tasks?limit=500');
+      if (!control.items.some((i) => i.id === c.id)) throw new Error('control: 苍溪县 does not see its task');
     },
   },
 };

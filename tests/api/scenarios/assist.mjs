@@ -1,0 +1,250 @@
+// tests/api/scenarios/assist.mjs — the 社会救助 case workflow through the API (issue #10), on
+// both databases: an urban 低保 application from 受理 to approval with every deadline; a
+// refusal with its notice; an objection during 公示; a 单人户; a 特困 case with a care tier; an
+// 急难型 临时救助 paid first; 渐退 then stop; a deadline that crosses the National Day holiday;
+// an out-of-scope actor; every action attempted from a wrong state; a replayed idempotency key;
+// the work list. Steps are dated with "on" (entered after the fact), so 公示 periods are over.
+import { expectError } from '../lib/checks.mjs';
+import { act, apply, CASES, newKey, send, toDeciding } from '../lib/assist.mjs';
+
+const STANDARDS = '/api/v1/assist/standards';
+const prepared = new Map();
+
+function fail(message, value) {
+  throw new Error(`${message}: ${JSON.stringify(value).slice(0, 600)}`);
+}
+
+function check(cond, message, value) {
+  if (!cond) fail(message, value);
+}
+
+// The 苍溪县 urban 低保标准 600元 per month from 2025-12 (rules.md §8), once per server.
+function standards({ base, world }) {
+  if (!prepared.has(base))
+    prepared.set(base, world.as('t.approver').expect(201, base, 'POST', STANDARDS, {
+      region: '510824', kind: 'dibao_urban', amount_fen: 60000, period: 'month',
+      effective_from: '2025-12', source: '苍民发〔2025〕12号' }));
+  return prepared.get(base);
+}
+
+function deadline(c, name) {
+  const d = c.deadlines.find((x) => x.name === name);
+  if (!d) fail(`deadline ${name}`, c.deadlines);
+  return d;
+}
+
+// 受理 on Tuesday 2026-09-29: the 3 working days to start the investigation (DB-57 Art. 15) skip
+// 国庆 2026-10-01…07 and end on Friday 2026-10-09 (reference.md: 国办发明电〔2025〕7号).
+async function urbanDibao(ctx) {
+  await standards(ctx);
+  const c = await apply(ctx, '城市低保', { on: '2026-09-29', incomes: [{ type: 'wage', amount_fen: 90000, months: 1 }] });
+  check(c.state === 'accepted' && c.accepted_on === '2026-09-29', 'accepted', c);
+  check(deadline(c, 'start_investigation').due === '2026-10-09', 'start of investigation over 国庆', c.deadlines);
+  check(deadline(c, 'dibao_total').basis.includes('DB-57 Art. 22'), 'the overall limit cites DB-57 Art. 22', c.deadlines);
+  check(c.members.length === 3 && c.members.every((m) => m.covered), 'three covered members', c.members);
+  const opinion = await (async () => {
+    await act(ctx, 't.investigator', c.id, 'start_investigation', { on: '2026-10-09' });
+    await act(ctx, 't.investigator', c.id, 'request_check', { on: '2026-10-09' });
+    await act(ctx, 't.investigator', c.id, 'record_check', { on: '2026-10-10', passed: true, summary: '无异常' });
+    // one investigator is not a visit: the opinion is refused until two have visited (DB-57 Art. 16)
+    await act(ctx, 't.investigator', c.id, 'record_visit', { on: '2026-10-10', investigators: ['张三'], method: 'home', findings: '困难属实' });
+    const early = await send(ctx, 't.reviewer', 'POST', `${CASES}/${c.id}/actions`, { action: 'submit_opinion', on: '2026-10-12', agree: true, comment: '拟同意' });
+    expectError(early, 409, 'conflict', 'action');
+    check(/不少于 2 人/.test(early.body.error.message), 'the 409 says two investigators', early.body);
+    await act(ctx, 't.investigator', c.id, 'record_visit', { on: '2026-10-10', investigators: ['张三', '李四'], method: 'home', findings: '困难属实' });
+    return act(ctx, 't.reviewer', c.id, 'submit_opinion', { on: '2026-10-12', agree: true, comment: '拟同意' });
+  })();
+  check(opinion.state === 'publicity', 'publicity after the opinion', opinion);
+  check(deadline(opinion, 'start_investigation').done === '2026-10-09' && !deadline(opinion, 'start_investigation').overdue, 'investigation started in time', opinion.deadlines);
+  check(deadline(opinion, 'publicity_end').due === '2026-10-19', '7 days of 公示 from 2026-10-12', opinion.deadlines);
+  // 公示 is not over on its last day
+  const tooEarly = await send(ctx, 't.reviewer', 'POST', `${CASES}/${c.id}/actions`, { action: 'end_publicity', on: '2026-10-19' });
+  expectError(tooEarly, 409, 'conflict', 'action');
+  const deciding = await act(ctx, 't.reviewer', c.id, 'end_publicity', { on: '2026-10-20' });
+  check(deciding.state === 'deciding' && deadline(deciding, 'county_review').due === '2026-11-03', '10 working days of county review', deciding.deadlines);
+  // income 300元 per person under a 600元 standard: (600 − 300) × 3 = 900元 a month, from November
+  const active = await act(ctx, 't.approver', c.id, 'approve', { on: '2026-10-22', per_capita_income_fen: 30000 });
+  check(active.state === 'active', 'active', active);
+  check(active.decision.amount_method === 'gap' && active.decision.covered_members === 3 && active.decision.start_month === '2026-11', 'the decision', active.decision);
+  check(active.decision.next_review_on === '2027-10-22', '复核 in 12 months (DB-57 Art. 31)', active.decision);
+  const approve = active.actions.at(-1);
+  check(approve.data.amount_fen === 90000 && approve.data.standard_fen === 60000, 'the amount (rules.md §1.6)', approve.data);
+  check(active.actions.map((a) => a.action).join() === 'accept,start_investigation,request_check,record_check,record_visit,record_visit,submit_opinion,end_publicity,approve', 'the history', active.actions.map((a) => a.action));
+  check(active.due_on === null && !active.overdue, 'nothing due once decided', active);
+  return active;
+}
+
+// A household at or above the standard cannot be approved: refuse with reasons; the notice
+// names the right to 行政复议 and 行政诉讼 (rules.md §1.5 steps 10, 15).
+async function refusal(ctx) {
+  await standards(ctx);
+  const c = await apply(ctx, '不予批准', { on: '2026-10-12' });
+  await toDeciding(ctx, c.id, { investigate: '2026-10-13', opinion: '2026-10-14', decide: '2026-10-22' });
+  const wrong = await send(ctx, 't.approver', 'POST', `${CASES}/${c.id}/actions`, { action: 'approve', on: '2026-10-23', per_capita_income_fen: 60000 });
+  expectError(wrong, 409, 'conflict', 'per_capita_income_fen');
+  const refused = await act(ctx, 't.approver', c.id, 'refuse', { on: '2026-10-23', reasons: ['家庭月人均收入不低于当地低保标准'] });
+  check(refused.state === 'refused', 'refused', refused);
+  const notice = refused.actions.at(-1).data.notice;
+  check(/行政复议/.test(notice) && /行政诉讼/.test(notice) && /家庭月人均收入不低于当地低保标准/.test(notice), 'the notice', notice);
+  check(deadline(refused, 'refusal_notice').due === '2026-10-28', '3 working days to serve the notice', refused.deadlines);
+  check(refused.overdue, 'the unserved notice is overdue today', refused);
+  const served = await act(ctx, 't.reviewer', c.id, 'notify_refusal', { on: '2026-10-26', method: '当面送达' });
+  check(served.state === 'rejected' && served.next_actions.length === 0 && !served.overdue, 'rejected, nothing more to do', served);
+  // the refusal is not a send-back: nothing can be taken from a final state
+  expectError(await send(ctx, 't.approver', 'POST', `${CASES}/${c.id}/actions`, { action: 'send_back', comment: 'x' }), 409, 'conflict', 'action');
+}
+
+// An objection during 公示 → 民主评议 → a new opinion and a new 公示; the overall limit becomes
+// 45 working days (DB-57 Arts. 19, 22).
+async function objection(ctx) {
+  const c = await apply(ctx, '公示异议', { on: '2026-09-01' });
+  for (const [action, f] of [['start_investigation', {}], ['request_check', {}], ['record_check', { passed: true }], ['record_visit', { investigators: ['甲', '乙'], method: 'home', findings: '属实' }]])
+    await act(ctx, 't.investigator', c.id, action, { on: '2026-09-02', ...f });
+  await act(ctx, 't.reviewer', c.id, 'submit_opinion', { on: '2026-09-03', agree: true, comment: '拟同意' });
+  const disputed = await act(ctx, 't.reviewer', c.id, 'object', { on: '2026-09-05', content: '有邻居反映家中有车辆', objector: '匿名' });
+  check(disputed.state === 'disputed' && disputed.extended, 'disputed and extended', disputed);
+  check(deadline(disputed, 'dibao_total').due === '2026-11-09', '45 working days from 2026-09-01', disputed.deadlines);
+  expectError(await send(ctx, 't.reviewer', 'POST', `${CASES}/${c.id}/actions`, { action: 'end_publicity', on: '2026-09-11' }), 409, 'conflict', 'action');
+  await act(ctx, 't.reviewer', c.id, 'appraise', { on: '2026-09-08', result: '民主评议：车辆为借用，家庭困难属实' });
+  const again = await act(ctx, 't.reviewer', c.id, 'submit_opinion', { on: '2026-09-09', agree: true, comment: '复核后维持' });
+  check(again.state === 'publicity' && deadline(again, 'publicity_end').due === '2026-09-16', 'a new publicity', again.deadlines);
+}
+
+// 单人户 (§1.4): only the applicant is covered; the others are recorded as not covered.
+async function singlePerson(ctx) {
+  await standards(ctx);
+  const c = await apply(ctx, '单人户', { on: '2026-10-12', single_person: true });
+  const covered = c.members.filter((m) => m.covered);
+  check(covered.length === 1 && covered[0].person_id === c.applicant_id, 'the applicant alone is covered', c.members);
+  check(c.members.filter((m) => !m.covered).every((m) => m.excluded_reason === 'single_person'), 'the others excluded as single_person', c.members);
+  await toDeciding(ctx, c.id, { investigate: '2026-10-13', opinion: '2026-10-14', decide: '2026-10-22' });
+  const active = await act(ctx, 't.approver', c.id, 'approve', { on: '2026-10-23', per_capita_income_fen: 10000 });
+  check(active.decision.covered_members === 1 && active.actions.at(-1).data.amount_fen === 50000, '(600 − 100) × 1', active.actions.at(-1).data);
+}
+
+// 特困 with a care tier: 4 of the 6 self-care items not met → 完全丧失 (TK-43 Art. 22); the
+// township has 15 working days (TK-43 Art. 13); both authorisations are required (Art. 10).
+async function tekun(ctx) {
+  const h = { programme: 'tekun', care_mode: 'dispersed', on: '2026-10-12' };
+  const missing = await send(ctx, 't.intake', 'POST', CASES, { ...h, household_id: '1', applicant_id: '1', channel: 'window', authorised: true });
+  expectError(missing, 422, 'validation_failed', 'supporters_authorised');
+  const c = await apply(ctx, '特困', { ...h, supporters_authorised: true }, []);
+  check(deadline(c, 'township_opinion').due === '2026-11-02' && deadline(c, 'township_opinion').basis === 'TK-43 Art. 13', '15 working days', c.deadlines);
+  await toDeciding(ctx, c.id, { investigate: '2026-10-13', opinion: '2026-10-14', decide: '2026-10-22' });
+  const active = await act(ctx, 't.approver', c.id, 'approve', { on: '2026-10-23', selfcare_items_not_met: 4 });
+  check(active.state === 'active' && active.decision.amount_method === 'tekun' && active.decision.care_tier === 3 && active.decision.start_month === '2026-11', 'the 特困 decision', active.decision);
+}
+
+// 急难型 临时救助: 先行救助 at once, the record completed afterwards (LS-23 二(二)).
+async function urgentFirst(ctx) {
+  const c = await apply(ctx, '急难', { programme: 'lshi_urgent', on: '2026-11-20' }, []);
+  const paid = await act(ctx, 't.reviewer', c.id, 'pay_first', { on: '2026-11-20', amount_fen: 50000, method: 'cash', comment: '火灾' });
+  check(paid.state === 'prior_paid', 'prior_paid', paid);
+  expectError(await send(ctx, 't.reviewer', 'POST', `${CASES}/${c.id}/actions`, { action: 'pay_first', amount_fen: 1, method: 'cash' }), 409, 'conflict', 'action');
+  const done = await act(ctx, 't.reviewer', c.id, 'complete_record', { on: '2026-11-23', explanation: '补充火灾证明和签字' });
+  check(done.state === 'granted' && done.next_actions.length === 0, 'granted, final', done);
+  // 先行救助 is for 急难型 only
+  const dibao = await apply(ctx, '非急难', { on: '2026-11-20' }, []);
+  expectError(await send(ctx, 't.reviewer', 'POST', `${CASES}/${dibao.id}/actions`, { action: 'pay_first', amount_fen: 1, method: 'cash' }), 409, 'conflict', 'action');
+}
+
+// 渐退 then stop (§1.7; DD-2022 一(三)): at most 6 months, the amount kept; then terminated.
+async function taperThenStop(ctx) {
+  await standards(ctx);
+  const c = await apply(ctx, '渐退', { on: '2026-09-01' }, ['10']);
+  await toDeciding(ctx, c.id, { investigate: '2026-09-02', opinion: '2026-09-03', decide: '2026-09-14' });
+  await act(ctx, 't.approver', c.id, 'approve', { on: '2026-09-15', per_capita_income_fen: 20000 });
+  await act(ctx, 't.approver', c.id, 'start_taper', { months: 7 }, 422);
+  const taper = await act(ctx, 't.approver', c.id, 'start_taper', { months: 3, comment: '家庭成员就业' });
+  check(taper.state === 'tapering' && taper.decision.amount_method === 'fixed' && taper.decision.fixed_amount_fen === 80000 && taper.decision.taper_until === '2027-02', 'tapering keeps (600 − 200) × 2', taper.decision);
+  const stopped = await act(ctx, 't.approver', c.id, 'terminate', { reasons: ['渐退期满，收入超过低保标准'] });
+  check(stopped.state === 'terminated' && stopped.decision.stop_month === '2026-12', 'stopped from next month', stopped.decision);
+}
+
+// Every action from a state that does not allow it is 409 — checked on a fresh case, on an
+// active one and on a final one — and leaves the history as it was.
+async function wrongStates(ctx) {
+  await standards(ctx);
+  const fresh = await apply(ctx, '错误状态', { on: '2026-10-12' });
+  const all = ['supplement', 'start_investigation', 'request_check', 'record_check', 'record_visit', 'submit_opinion', 'object', 'appraise', 'end_publicity', 'approve', 'refuse', 'send_back', 'notify_refusal', 'withdraw', 'review', 'start_taper', 'suspend', 'resume', 'terminate', 'pay_first', 'complete_record'];
+  const as = { supplement: 't.intake', withdraw: 't.intake', start_investigation: 't.investigator', request_check: 't.investigator', record_check: 't.investigator', record_visit: 't.investigator', submit_opinion: 't.reviewer', object: 't.reviewer', appraise: 't.reviewer', end_publicity: 't.reviewer', notify_refusal: 't.reviewer', review: 't.reviewer', pay_first: 't.reviewer', complete_record: 't.reviewer' };
+  for (const c of [fresh]) {
+    for (const action of all.filter((a) => !fresh.next_actions.includes(a))) {
+      const res = await send(ctx, as[action] ?? 't.approver', 'POST', `${CASES}/${c.id}/actions`, { action, comment: '测试' });
+      if (res.status !== 409) fail(`${action} from accepted`, [res.status, res.body]);
+    }
+  }
+  const after = await ctx.world.as('t.county').expect(200, ctx.base, 'GET', `${CASES}/${fresh.id}`);
+  check(after.actions.length === 1 && after.state === 'accepted', 'nothing recorded', after.actions);
+  // a role without the step's permission is 403, not 409
+  expectError(await send(ctx, 't.intake', 'POST', `${CASES}/${fresh.id}/actions`, { action: 'approve' }), 403, 'forbidden', 'action');
+  // an unknown action is 422
+  expectError(await send(ctx, 't.intake', 'POST', `${CASES}/${fresh.id}/actions`, { action: 'fly' }), 422, 'validation_failed', 'action');
+}
+
+// A retried click never acts twice: the same key and body replays the answer; the same key with
+// another body is refused; no key at all is refused.
+async function idempotency(ctx) {
+  const c = await apply(ctx, '幂等', { on: '2026-10-12' });
+  const key = newKey();
+  const body = { action: 'start_investigation', on: '2026-10-13' };
+  const first = await send(ctx, 't.investigator', 'POST', `${CASES}/${c.id}/actions`, body, key);
+  const again = await send(ctx, 't.investigator', 'POST', `${CASES}/${c.id}/actions`, body, key);
+  check(first.status === 200 && again.status === 200 && again.body.replayed === true, 'replayed', [first.status, again.body]);
+  check(again.body.actions.length === 2, 'one action, not two', again.body.actions);
+  expectError(await send(ctx, 't.investigator', 'POST', `${CASES}/${c.id}/actions`, { ...body, on: '2026-10-14' }, key), 422, 'idempotency_key_reused', 'Idempotency-Key');
+  const noKey = await ctx.world.as('t.investigator').call(ctx.base, 'POST', `${CASES}/${c.id}/actions`, { action: 'request_check' });
+  expectError(noKey, 400, 'bad_request', 'Idempotency-Key');
+  // concurrent retries of one application: one case
+  const h = c.household;
+  const appKey = newKey();
+  const appBody = { programme: 'lshi_expense', household_id: h.id, applicant_id: h.head.id, channel: 'window', authorised: true };
+  const both = await Promise.all([1, 2].map(() => send(ctx, 't.intake', 'POST', CASES, appBody, appKey)));
+  const ids = new Set(both.filter((r) => r.status < 300).map((r) => r.body.id));
+  check(ids.size === 1 && both.every((r) => r.status === 201 || r.status === 200 || r.status === 409), 'one case from two identical requests', both.map((r) => [r.status, r.body]));
+  // a second open application of the same programme is the same case: 409 naming it
+  const dup = await send(ctx, 't.intake', 'POST', CASES, appBody);
+  expectError(dup, 409, 'conflict', 'applicant_id');
+  check(dup.body.error.record_id === [...ids][0], 'the 409 names the open case', dup.body);
+}
+
+// 成都's callers see nothing of a 苍溪县 case and can do nothing to it.
+async function outOfScope(ctx) {
+  const c = await apply(ctx, '越权', { on: '2026-10-12' });
+  expectError(await ctx.world.as('t.out').get(ctx.base, `${CASES}/${c.id}`), 404, 'not_found');
+  expectError(await send(ctx, 't.approver.out', 'POST', `${CASES}/${c.id}/actions`, { action: 'withdraw', comment: 'x' }), 403, 'forbidden', 'action');
+  expectError(await send(ctx, 't.intake.out', 'POST', `${CASES}/${c.id}/actions`, { action: 'withdraw', comment: 'x' }), 404, 'not_found', 'id');
+  const list = await ctx.world.as('t.out').expect(200, ctx.base, 'GET', `${CASES}?limit=200`);
+  check(list.items.every((i) => i.region.startsWith('5101')), '成都 lists only its own cases', list.items.slice(0, 3));
+  const tasks = await ctx.world.as('t.intake.out').expect(200, ctx.base, 'GET', '/api/v1/tasks');
+  check(tasks.items.every((i) => i.region.startsWith('5101')), '成都 tasks only its own', tasks.items.slice(0, 3));
+  const after = await ctx.world.as('t.county').expect(200, ctx.base, 'GET', `${CASES}/${c.id}`);
+  check(after.state === 'accepted' && after.actions.length === 1, 'unchanged', after);
+}
+
+// The work list: a case waiting for its investigation is the investigator's task, overdue first.
+async function workList(ctx) {
+  const c = await apply(ctx, '待办', { on: '2026-10-12' });
+  const mine = await ctx.world.as('t.investigator').expect(200, ctx.base, 'GET', '/api/v1/tasks?limit=500');
+  const t = mine.items.find((i) => i.id === c.id);
+  check(t && t.actions.includes('start_investigation') && t.overdue && t.due_on === '2026-10-15', 'the investigator sees it overdue', t ?? mine.items.slice(0, 3));
+  const firstNotOverdue = mine.items.findIndex((i) => !i.overdue);
+  check(firstNotOverdue === -1 || mine.items.slice(firstNotOverdue).every((i) => !i.overdue), 'overdue first', mine.items.map((i) => i.overdue));
+  check(mine.counts.accepted >= 1 && mine.overdue >= 1, 'counts per state', mine.counts);
+  const payer = await ctx.world.as('t.approver').expect(200, ctx.base, 'GET', '/api/v1/tasks?limit=500');
+  check(!payer.items.some((i) => i.id === c.id), 'not the approver\'s task yet', payer.items.filter((i) => i.id === c.id));
+}
+
+export const tests = [
+  { name: 'assist: urban 低保 from 受理 to approval, deadlines over 国庆, two investigators, 公示 7 days', fn: urbanDibao },
+  { name: 'assist: a household above the standard is refused with a notice naming 复议 and 诉讼', fn: refusal },
+  { name: 'assist: an objection during 公示 → 民主评议 → new opinion and 公示; limit 45 working days', fn: objection },
+  { name: 'assist: a 单人户 covers the applicant alone', fn: singlePerson },
+  { name: 'assist: 特困 with both authorisations, 15-day township limit, care tier 3', fn: tekun },
+  { name: 'assist: 急难型 临时救助 paid first, record completed afterwards', fn: urgentFirst },
+  { name: 'assist: 渐退 (at most 6 months, amount kept) then terminated from next month', fn: taperThenStop },
+  { name: 'assist: every action from a wrong state is 409 and records nothing', fn: wrongStates },
+  { name: 'assist: a replayed idempotency key acts once; another body with it is refused', fn: idempotency },
+  { name: 'assist: 成都 can neither see nor act on a 苍溪县 case', fn: outOfScope },
+  { name: 'assist: the work list shows the caller\'s cases, overdue first, with counts', fn: workList },
+];
