@@ -11,7 +11,8 @@ let serial = 0;
 
 export function newKey() { return crypto.randomUUID(); }
 
-// A new 苍溪县 household of fresh persons: the head, then members with the given relations.
+// A new household of fresh persons in 陵江镇 (510824100) of 苍溪县: the head, then members with
+// the given relations.
 export async function newHousehold({ base, world }, label, relations = ['10', '20']) {
   const person = async (name) => {
     const n = personNumber('1950-01-01', serial++, serial % 2 ? '501' : '502');
@@ -22,7 +23,7 @@ export async function newHousehold({ base, world }, label, relations = ['10', '2
   const members = [];
   for (const [i, relation] of relations.entries()) members.push({ ...(await person(`${label}成员${i + 1}`)), relation });
   const h = await world.as('t.intake').expect(201, base, 'POST', '/api/v1/households', {
-    region: '510824', head_person_id: head.id,
+    region: '510824100', head_person_id: head.id,
     members: members.map((m) => ({ person_id: m.id, relation: m.relation })),
   });
   return { id: h.id, head, members };

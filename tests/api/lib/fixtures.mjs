@@ -40,6 +40,9 @@ export const ACCOUNTS = [
   ['t.intake.out', '5101', 'intake'],
   ['t.reviewer.out', '5101', 'reviewer'],
   ['t.approver.out', '5101', 'approver'],
+  // a township's caseworkers (陵江镇 510824100): township-level visits, delegated decisions
+  ['t.town.investigator', '510824100', 'investigator'],
+  ['t.town.reviewer', '510824100', 'reviewer'],
 ];
 
 // Accounts made by the CLI and signed in with their one-time password, which they keep: every

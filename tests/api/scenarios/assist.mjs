@@ -222,6 +222,29 @@ async function outOfScope(ctx) {
   check(after.state === 'accepted' && after.actions.length === 1, 'unchanged', after);
 }
 
+// A caseworker's close relative (DB-57 Art. 11) is approved only after a county home visit
+// (Art. 20): the township's visit is not enough; the township sees its own cases.
+async function staffRelative(ctx) {
+  await standards(ctx);
+  const c = await apply(ctx, '近亲属', { on: '2026-10-12', staff_relative: true });
+  check(c.staff_relative && c.region === '510824100000', 'flagged, in 陵江镇', c);
+  await act(ctx, 't.town.investigator', c.id, 'start_investigation', { on: '2026-10-13' });
+  await act(ctx, 't.town.investigator', c.id, 'request_check', { on: '2026-10-13' });
+  await act(ctx, 't.town.investigator', c.id, 'record_check', { on: '2026-10-13', passed: true });
+  const visit = await act(ctx, 't.town.investigator', c.id, 'record_visit', { on: '2026-10-13', investigators: ['王五', '赵六'], method: 'home', findings: '属实' });
+  check(visit.actions.at(-1).data.county_level === false, 'a township visit', visit.actions.at(-1));
+  await act(ctx, 't.town.reviewer', c.id, 'submit_opinion', { on: '2026-10-14', agree: true, comment: '拟同意' });
+  await act(ctx, 't.town.reviewer', c.id, 'end_publicity', { on: '2026-10-22' });
+  // the township cannot decide: the county keeps 低保 confirmation unless it delegated it
+  expectError(await send(ctx, 't.town.reviewer', 'POST', `${CASES}/${c.id}/actions`, { action: 'approve', per_capita_income_fen: 1 }), 403, 'forbidden', 'action');
+  const refused = await send(ctx, 't.approver', 'POST', `${CASES}/${c.id}/actions`, { action: 'approve', on: '2026-10-23', per_capita_income_fen: 10000 });
+  expectError(refused, 409, 'conflict', 'action');
+  check(/县级入户调查/.test(refused.body.error.message), 'the 409 asks for the county visit', refused.body);
+  await act(ctx, 't.investigator', c.id, 'record_visit', { on: '2026-10-23', investigators: ['县局甲', '县局乙'], method: 'home', findings: '县级入户核实' });
+  const active = await act(ctx, 't.approver', c.id, 'approve', { on: '2026-10-23', per_capita_income_fen: 10000 });
+  check(active.state === 'active', 'approved after the county visit', active);
+}
+
 // The work list: a case waiting for its investigation is the investigator's task, overdue first.
 async function workList(ctx) {
   const c = await apply(ctx, '待办', { on: '2026-10-12' });
@@ -246,5 +269,6 @@ export const tests = [
   { name: 'assist: every action from a wrong state is 409 and records nothing', fn: wrongStates },
   { name: 'assist: a replayed idempotency key acts once; another body with it is refused', fn: idempotency },
   { name: 'assist: 成都 can neither see nor act on a 苍溪县 case', fn: outOfScope },
+  { name: 'assist: a caseworker\'s relative needs a county visit; the township cannot decide', fn: staffRelative },
   { name: 'assist: the work list shows the caller\'s cases, overdue first, with counts', fn: workList },
 ];
