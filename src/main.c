@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "assist/setting.h"
 #include "assist/standard.h"
 #include "core/audit.h"
 #include "core/auth_routes.h"
@@ -131,6 +132,7 @@ static int cmd_serve(struct config *cfg, int nargs, char **args)
     http_add_routes(org_routes);
     http_add_routes(household_routes);
     http_add_routes(standard_routes);
+    http_add_routes(setting_routes);
     rc = http_serve(cfg);
     log_access_close();
     return rc == 0 ? 0 : 1;
