@@ -625,13 +625,14 @@ int setting_format(const struct setting_def *d, const struct assist_settings *s,
 /* ---------------------------------------------------------------- resolution */
 
 int setting_resolve(const struct setting_row *rows, size_t n, const char *key,
-                    const char *region12)
+                    const char *region12, const bool *skip)
 {
     int best = -1, best_len = 0;
     for (size_t i = 0; i < n; i++) {
         const struct setting_row *r = &rows[i];
         int len = ids_region_prefix_len(ids_region_level(r->region));
-        if (!r->key || strcmp(r->key, key) != 0 || memcmp(r->region, region12, (size_t)len) != 0)
+        if ((skip && skip[i]) || !r->key || strcmp(r->key, key) != 0 ||
+            memcmp(r->region, region12, (size_t)len) != 0)
             continue;
         if (best >= 0 && (len < best_len || (len == best_len && r->id < rows[best].id)))
             continue;
@@ -646,13 +647,14 @@ size_t setting_apply(struct assist_settings *s, const struct setting_row *rows, 
 {
     size_t failed = 0;
     for (size_t k = 0; k < CATALOGUE_COUNT; k++) {
-        int at = setting_resolve(rows, n, CATALOGUE[k].key, region12);
-        char err[SETTING_ERROR_MAX];
-        if (at < 0 || setting_parse(&CATALOGUE[k], rows[at].value, s, err, sizeof err) == 0)
-            continue;
-        if (bad)
+        for (;;) {
+            int at = setting_resolve(rows, n, CATALOGUE[k].key, region12, bad);
+            char err[SETTING_ERROR_MAX];
+            if (at < 0 || setting_parse(&CATALOGUE[k], rows[at].value, s, err, sizeof err) == 0)
+                break;
             bad[at] = true;
-        failed++;
+            failed++;
+        }
     }
     return failed;
 }

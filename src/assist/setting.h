@@ -45,6 +45,7 @@ struct arena;
 #define SETTING_KEY_MAX 64        /* bytes of a key */
 #define SETTING_VALUE_MAX 200     /* bytes of a value text */
 #define SETTING_SOURCE_MAX 500    /* bytes of a source text */
+#define SETTING_ROWS_MAX 5000     /* newest rows read to resolve a region: far above need */
 #define SETTING_ERROR_MAX 1024    /* bytes of a parse error message (the longest is ~600) */
 
 enum setting_type {
@@ -102,15 +103,17 @@ int setting_format(const struct setting_def *d, const struct assist_settings *s,
 
 /*
  * The row of key in force for region12 among rows (any order): its index, or -1. A row
- * applies when its region's significant digits are a prefix of region12; the most specific
- * region wins, then the highest id. Pure.
+ * applies when its region's significant digits are a prefix of region12 and skip[its index]
+ * is false (skip: n entries, or NULL); the most specific region wins, then the highest id.
+ * Pure.
  */
 int setting_resolve(const struct setting_row *rows, size_t n, const char *key,
-                    const char *region12);
+                    const char *region12, const bool *skip);
 /*
  * Applies to *s, key by key in catalogue order, the row in force for region12
- * (setting_resolve). A row whose value does not parse leaves the member as it was and sets
- * bad[its index] (bad: n entries or NULL). Returns the number of such rows.
+ * (setting_resolve). A row whose value does not parse is skipped — bad[its index] is set and
+ * the next row in force applies, or the member stays as it was. bad: n entries, all false on
+ * entry. Returns the number of rows skipped.
  */
 size_t setting_apply(struct assist_settings *s, const struct setting_row *rows, size_t n,
                      const char *region12, bool *bad);

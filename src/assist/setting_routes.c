@@ -22,7 +22,6 @@
 #include "users.h"
 
 #define SETTING_HISTORY_MAX 500
-#define SETTING_READ_MAX 5000
 
 static int setting_create(struct request *rq);
 static int setting_current(struct request *rq);
@@ -201,9 +200,10 @@ static int setting_current(struct request *rq)
         return rc;
     struct setting_row *rows;
     size_t n;
-    rc = setting_load(rq->db, rq->arena, region, NULL, SETTING_READ_MAX, &rows, &n);
+    rc = setting_load(rq->db, rq->arena, region, NULL, SETTING_ROWS_MAX, &rows, &n);
     if (rc)
         return rc;
+    /* the rows that no longer parse are marked and not shown as in force (setting_apply) */
     bool *bad = arena_calloc(rq->arena, n + 1, sizeof *bad);
     struct assist_settings in_force;
     assist_settings_default(&in_force);
@@ -218,8 +218,8 @@ static int setting_current(struct request *rq)
         const struct setting_def *d = setting_at(i);
         if (key && strcmp(key, d->key) != 0)
             continue;
-        int at = setting_resolve(rows, n, d->key, region);
-        write_key(rq, &w, d, at >= 0 && !bad[at] ? &rows[at] : NULL);
+        int at = setting_resolve(rows, n, d->key, region, bad);
+        write_key(rq, &w, d, at >= 0 ? &rows[at] : NULL);
     }
     jw_arr_end(&w);
     jw_obj_end(&w);

@@ -12,7 +12,6 @@
 #include "log.h"
 #include "setting.h"
 
-#define SETTING_LOAD_MAX 5000      /* rows read to resolve one region: far above the catalogue */
 #define ANCESTOR_MAX 5
 
 /* The 12-digit codes of region12's 2-, 4-, 6- and 9-digit prefixes and itself. */
@@ -91,7 +90,7 @@ int assist_settings_load(struct db *db, struct arena *a, const char *region12,
 {
     struct setting_row *rows;
     size_t n;
-    int rc = setting_load(db, a, region12, NULL, SETTING_LOAD_MAX, &rows, &n);
+    int rc = setting_load(db, a, region12, NULL, SETTING_ROWS_MAX, &rows, &n);
     if (rc)
         return rc;
     assist_settings_default(out);
@@ -101,7 +100,7 @@ int assist_settings_load(struct db *db, struct arena *a, const char *region12,
     for (size_t i = 0; i < n; i++)
         if (bad[i])
             log_error(NULL, "assist_setting %lld (%s, %s): stored value \"%s\" no longer "
-                      "parses; the value of the key stays as before", (long long)rows[i].id,
+                      "parses; skipped", (long long)rows[i].id,
                       rows[i].region, rows[i].key, rows[i].value);
     return 0;
 }

@@ -184,16 +184,18 @@ Test(setting, most_specific_region_wins)
         row(9, PROV, "publicity_days", "9"), row(2, COUNTY, "publicity_days", "5"),
         row(5, CITY, "publicity_days", "8"), row(7, CITY, "jiantui_max_months", "3"),
     };
-    cr_assert_eq(setting_resolve(rows, N(rows), "publicity_days", COUNTY), 1, "setting-5.1");
-    cr_assert_eq(setting_resolve(rows, N(rows), "publicity_days", TOWN), 1, "setting-5.2");
-    cr_assert_eq(setting_resolve(rows, N(rows), "publicity_days", "510802000000"), 2,
+    cr_assert_eq(setting_resolve(rows, N(rows), "publicity_days", COUNTY, NULL), 1, "setting-5.1");
+    cr_assert_eq(setting_resolve(rows, N(rows), "publicity_days", TOWN, NULL), 1, "setting-5.2");
+    cr_assert_eq(setting_resolve(rows, N(rows), "publicity_days", "510802000000", NULL), 2,
                  "setting-5.3 sibling county: the city's");
-    cr_assert_eq(setting_resolve(rows, N(rows), "publicity_days", "510100000000"), 0,
+    cr_assert_eq(setting_resolve(rows, N(rows), "publicity_days", "510100000000", NULL), 0,
                  "setting-5.4 other city: the province's");
-    cr_assert_eq(setting_resolve(rows, N(rows), "publicity_days", "520000000000"), -1,
+    cr_assert_eq(setting_resolve(rows, N(rows), "publicity_days", "520000000000", NULL), -1,
                  "setting-5.5 other province: none");
-    cr_assert_eq(setting_resolve(rows, N(rows), "jiantui_max_months", COUNTY), 3, "setting-5.6");
-    cr_assert_eq(setting_resolve(rows, N(rows), "county_review_wd", COUNTY), -1, "setting-5.7");
+    cr_assert_eq(setting_resolve(rows, N(rows), "jiantui_max_months", COUNTY, NULL), 3,
+                 "setting-5.6");
+    cr_assert_eq(setting_resolve(rows, N(rows), "county_review_wd", COUNTY, NULL), -1,
+                 "setting-5.7");
 }
 
 /* setting-6: of one region's rows, the newest (highest id) wins. */
@@ -203,11 +205,14 @@ Test(setting, newest_row_wins)
         row(3, COUNTY, "publicity_days", "5"), row(8, COUNTY, "publicity_days", "6"),
         row(4, COUNTY, "publicity_days", "4"),
     };
-    cr_assert_eq(setting_resolve(rows, N(rows), "publicity_days", COUNTY), 1, "setting-6.1");
+    cr_assert_eq(setting_resolve(rows, N(rows), "publicity_days", COUNTY, NULL), 1, "setting-6.1");
+    bool skip[N(rows)] = { false, true, false };
+    cr_assert_eq(setting_resolve(rows, N(rows), "publicity_days", COUNTY, skip), 2,
+                 "setting-6.2 a skipped row: the next newest");
 }
 
 /* setting-7: apply puts the winners onto the struct; an unparsable winner is reported and
- * leaves the member as it was. */
+ * skipped, so the next row in force applies. */
 Test(setting, apply_rows)
 {
     struct setting_row rows[] = {
@@ -221,7 +226,7 @@ Test(setting, apply_rows)
     cr_assert_eq(setting_apply(&s, rows, N(rows), TOWN, bad), 1, "setting-7.1 one bad row");
     cr_assert_eq(s.dibao_edge_multiple_permille, 2000, "setting-7.2 from the province");
     cr_assert_eq(s.publicity_days, 5, "setting-7.3 from the county");
-    cr_assert_eq(s.jiantui_max_months, 6, "setting-7.4 bad value skipped: default kept");
+    cr_assert_eq(s.jiantui_max_months, 3, "setting-7.4 bad value skipped: the province's applies");
     cr_assert(bad[2] && !bad[0] && !bad[1] && !bad[3] && !bad[4], "setting-7.5 which row");
     cr_assert_eq(s.county_review_wd, 10, "setting-7.6 unset keys keep the default");
 }
