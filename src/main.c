@@ -15,6 +15,7 @@
 
 #include "admin.h"
 #include "assist/case.h"
+#include "assist/setting.h"
 #include "assist/standard.h"
 #include "core/audit.h"
 #include "core/auth_routes.h"
@@ -138,6 +139,7 @@ static int cmd_serve(struct config *cfg, int nargs, char **args)
     http_add_routes(standard_routes);
     http_add_routes(case_routes);
     http_add_routes(task_routes);
+    http_add_routes(setting_routes);
     rc = http_serve(cfg);
     log_access_close();
     return rc == 0 ? 0 : 1;

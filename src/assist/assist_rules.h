@@ -55,6 +55,9 @@ struct assist_income_item {
 enum assist_round_unit { ASSIST_ROUND_FEN = 1, ASSIST_ROUND_JIAO = 10, ASSIST_ROUND_YUAN = 100 };
 enum assist_round_mode { ASSIST_ROUND_HALF_UP, ASSIST_ROUND_UP, ASSIST_ROUND_DOWN };
 enum assist_amount_method { ASSIST_AMOUNT_GAP, ASSIST_AMOUNT_TIERED };
+/* The legal basis rules are evaluated under (rules.md §0.4): 《社会救助暂行办法》 or the Social
+ * Assistance Law once it is in force. */
+enum assist_legal_regime { ASSIST_REGIME_INTERIM_2014, ASSIST_REGIME_SA_LAW };
 
 /* 生活自理能力 (TK-43 Art. 22): the 照料护理 tier of a 特困 person. */
 enum assist_selfcare {
@@ -98,6 +101,12 @@ struct assist_lshi_tier {
 };
 
 struct assist_settings {
+    /* legal regime: INTERIM_2014 (SA-IM). Proposal, rules.md §0.4 `legal_regime`; the law's
+     * adoption and effective date are UNCONFIRMED (§0.2). */
+    enum assist_legal_regime legal_regime;
+    /* effective day of the Social Assistance Law, yyyymmdd: 0 = unset. rules.md §0.4
+     * `sa_law_effective_date`; UNCONFIRMED (§0.2). */
+    int32_t sa_law_effective_date;
     /* rounding of final monthly amounts and of yearly→monthly standards: fen / half-up.
      * Source: proposal — the texts are silent (rules.md §1.6, §8, closing table). */
     enum assist_round_unit rounding_unit;

@@ -25,6 +25,7 @@
 #include "mask.h"
 #include "route_args.h"
 #include "scope.h"
+#include "setting.h"
 #include "users.h"
 
 #define KEY_MAX 100
@@ -63,10 +64,7 @@ const struct route case_routes[] = {
 
 int case_settings(struct request *rq, const char *region12, struct assist_settings *out)
 {
-    (void)rq;
-    (void)region12;
-    assist_settings_default(out);
-    return 0;
+    return assist_settings_load(rq->db, rq->arena, region12, out);
 }
 
 int case_today(const struct request *rq) { return calendar_day(rq->now); }

@@ -17,6 +17,8 @@
 void assist_settings_default(struct assist_settings *s)
 {
     *s = (struct assist_settings){
+        .legal_regime = ASSIST_REGIME_INTERIM_2014,
+        .sa_law_effective_date = 0,
         .rounding_unit = ASSIST_ROUND_FEN,
         .rounding_mode = ASSIST_ROUND_HALF_UP,
         .dibao_min_monthly_fen = 0,

@@ -17,6 +17,7 @@
 #include "errors.h"
 #include "route_args.h"
 #include "scope.h"
+#include "setting.h"
 #include "standard.h"
 #include "users.h"
 
@@ -131,11 +132,13 @@ static int tekun_check(struct request *rq, const struct standard_row *r, bool *b
     if (!dibao_kind)
         return 0;
     struct assist_settings s;
-    assist_settings_default(&s);
+    int rc = assist_settings_load(rq->db, rq->arena, r->region, &s);
+    if (rc)
+        return rc;
     struct standard_row *rows;
     size_t n;
     int64_t own, dibao, floor_fen;
-    int rc = standard_load(rq->db, rq->arena, dibao_kind, r->region, STANDARD_HISTORY_MAX,
+    rc = standard_load(rq->db, rq->arena, dibao_kind, r->region, STANDARD_HISTORY_MAX,
                            &rows, &n);
     if (rc)
         return rc;
@@ -194,9 +197,10 @@ static int standard_create(struct request *rq)
     if (rc)
         return rc;
     struct assist_settings s;
-    assist_settings_default(&s);
     int64_t monthly;
-    rc = standard_monthly(&s, &r, &monthly);
+    rc = assist_settings_load(rq->db, rq->arena, r.region, &s);
+    if (rc == 0)
+        rc = standard_monthly(&s, &r, &monthly);
     if (rc)
         return rc;
     struct jw w;
@@ -247,9 +251,10 @@ static int standard_current(struct request *rq)
     if (at < 0)
         return http_fail(rq, MZ_ENOTFOUND, "kind", "该地该月没有施行中的此种标准");
     struct assist_settings s;
-    assist_settings_default(&s);
     int64_t monthly;
-    rc = standard_monthly(&s, &rows[at], &monthly);
+    rc = assist_settings_load(rq->db, rq->arena, region, &s);
+    if (rc == 0)
+        rc = standard_monthly(&s, &rows[at], &monthly);
     if (rc)
         return rc;
     struct jw w;
@@ -276,7 +281,9 @@ static int standard_history(struct request *rq)
     if (rc)
         return rc;
     struct assist_settings s;
-    assist_settings_default(&s);
+    rc = assist_settings_load(rq->db, rq->arena, region, &s);
+    if (rc)
+        return rc;
     struct jw w;
     jw_init(&w, 1u << 20);
     jw_obj(&w);

@@ -258,6 +258,20 @@ async function workList(ctx) {
   check(!payer.items.some((i) => i.id === c.id), 'not the approver\'s task yet', payer.items.filter((i) => i.id === c.id));
 }
 
+// Delegation (DB-57 Art. 2; DD-2022 四(一)): once the county sets township_confirm.dibao, the
+// township's reviewer confirms 低保 itself and the overall limit is 20 working days. Runs last:
+// it changes 苍溪县's settings.
+async function delegated(ctx) {
+  await standards(ctx);
+  await ctx.world.as('t.approver').expect(201, ctx.base, 'POST', '/api/v1/assist/settings',
+    { region: '510824', key: 'township_confirm.dibao', value: 'true', source: '苍民发〔2026〕5号' });
+  const c = await apply(ctx, '委托乡镇', { on: '2026-10-12' });
+  check(deadline(c, 'dibao_total').due === '2026-11-09', '20 working days when delegated', c.deadlines);
+  await toDeciding(ctx, c.id, { investigate: '2026-10-13', opinion: '2026-10-14', decide: '2026-10-22' });
+  const active = await act(ctx, 't.town.reviewer', c.id, 'approve', { on: '2026-10-23', per_capita_income_fen: 20000 });
+  check(active.state === 'active' && active.actions.at(-1).actor === 't.town.reviewer', 'confirmed by the township', active.actions.at(-1));
+}
+
 export const tests = [
   { name: 'assist: urban 低保 from 受理 to approval, deadlines over 国庆, two investigators, 公示 7 days', fn: urbanDibao },
   { name: 'assist: a household above the standard is refused with a notice naming 复议 and 诉讼', fn: refusal },
@@ -271,4 +285,5 @@ export const tests = [
   { name: 'assist: 成都 can neither see nor act on a 苍溪县 case', fn: outOfScope },
   { name: 'assist: a caseworker\'s relative needs a county visit; the township cannot decide', fn: staffRelative },
   { name: 'assist: the work list shows the caller\'s cases, overdue first, with counts', fn: workList },
+  { name: 'assist: confirmation delegated to the township: its reviewer approves; limit 20 working days', fn: delegated },
 ];

@@ -591,6 +591,48 @@ const ROUTES = {
       if (!control.items.some((i) => i.id === c.id)) throw new Error('control: 苍溪县 does not see its task');
     },
   },
+  // ---------------------------------------------------------------- assistance settings (issue #10)
+  'POST /api/v1/assist/settings': {
+    perm: 'assist:setting:write',
+    request: () => ({ path: '/api/v1/assist/settings', body: { region: '510824', key: 'death_review_months', value: '3', source: 'w' } }),
+    async scoped({ base, world }) {
+      const body = { region: '510824', key: 'death_review_months', value: '4', source: 'w.scope' };
+      expectError(await world.as('t.approver.out').post(base, '/api/v1/assist/settings', body), 422, 'validation_failed', 'region');
+      expectError(await world.as('t.approver.out').post(base, '/api/v1/assist/settings', { ...body, region: '51' }), 422, 'validation_failed', 'region');
+      const hist = await world.as('t.county').expect(200, base, 'GET', '/api/v1/assist/settings/history?key=death_review_months');
+      if (hist.items.some((i) => i.source === 'w.scope')) throw new Error('成都 set a 苍溪县 setting');
+      expectStatus(await world.as('t.approver').post(base, '/api/v1/assist/settings', body), 201, 'control: 苍溪县 sets it');
+    },
+  },
+  'GET /api/v1/assist/settings': {
+    perm: 'assist:setting:read', request: () => ({ path: '/api/v1/assist/settings?region=510824' }),
+    async scoped({ base, world }) {
+      await world.as('t.approver').expect(201, base, 'POST', '/api/v1/assist/settings',
+        { region: '510824', key: 'death_review_months', value: '5', source: 'w.read' });
+      const path = '/api/v1/assist/settings?region=510824&key=death_review_months';
+      for (const login of ['t.out', 't.approver.out'])
+        expectError(await world.as(login).get(base, path), 404, 'not_found', 'region');
+      const own = await world.as('t.out').expect(200, base, 'GET', '/api/v1/assist/settings?key=death_review_months');
+      if (own.items.some((i) => i.source === 'w.read')) throw new Error('成都 reads a 苍溪县 setting');
+      const control = await world.as('t.county').expect(200, base, 'GET', path);
+      if (control.items[0].source !== 'w.read') throw new Error('control: 苍溪县 does not read its setting');
+    },
+  },
+  'GET /api/v1/assist/settings/history': {
+    perm: 'assist:setting:read', request: () => ({ path: '/api/v1/assist/settings/history?region=510824' }),
+    async scoped({ base, world }) {
+      await world.as('t.approver').expect(201, base, 'POST', '/api/v1/assist/settings',
+        { region: '510824', key: 'death_review_months', value: '6', source: 'w.hist' });
+      const path = '/api/v1/assist/settings/history?region=510824&key=death_review_months';
+      for (const login of ['t.out', 't.approver.out'])
+        expectError(await world.as(login).get(base, path), 404, 'not_found', 'region');
+      const own = await world.as('t.out').expect(200, base, 'GET', '/api/v1/assist/settings/history');
+      onlyOutScope(own.items.filter((i) => !/^51(0000)?0{6}$/.test(i.region)), '', '成都 GET /assist/settings/history');
+      if (own.items.some((i) => i.region.startsWith('510824'))) throw new Error('成都 reads a 苍溪县 setting');
+      const control = await world.as('t.county').expect(200, base, 'GET', path);
+      if (!control.items.some((i) => i.source === 'w.hist')) throw new Error('control: 苍溪县 does not read its history');
+    },
+  },
 };
 
 function operations(doc) {
