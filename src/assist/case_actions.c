@@ -141,25 +141,36 @@ static int covered_count(struct act *x, int *n)
     return rc;
 }
 
-/* Per-capita monthly income and assets from the declared items (§1.3, DB-57 Arts. 13–14). */
-static int income_from_items(struct act *x, int members, int64_t *per_capita, int64_t *assets)
+/* The declared income items as the rules take them, and the sum of the property items
+ * (DB-57 Arts. 13–14). */
+static int declared(struct act *x, struct assist_income_item **inc, size_t *ni, int64_t *assets)
 {
     struct case_item_row *it;
     int n, rc = case_store_items(x->rq->db, x->rq->arena, x->c->id, &it, &n);
     if (rc)
         return rc;
-    struct assist_income_item *inc = arena_alloc(x->rq->arena, (size_t)(n + 1) * sizeof *inc);
-    size_t ni = 0;
+    *inc = arena_alloc(x->rq->arena, (size_t)(n + 1) * sizeof **inc);
+    *ni = 0;
     *assets = 0;
     for (int i = 0; i < n; i++) {
         enum assist_income_type t;
         if (strcmp(it[i].kind, "property") == 0)
             *assets += it[i].amount_fen;
         else if (case_income_type_parse(it[i].type, &t) == 0)
-            inc[ni++] = (struct assist_income_item){ t, it[i].amount_fen, it[i].months };
+            (*inc)[(*ni)++] = (struct assist_income_item){ t, it[i].amount_fen, it[i].months };
     }
-    rc = assist_rule_income_per_capita(x->cx->settings, inc, ni, members, this_month(x),
-                                       per_capita);
+    return 0;
+}
+
+/* Per-capita monthly income from the declared items (§1.3, DB-57 Art. 13). */
+static int income_from_items(struct act *x, int members, int64_t *per_capita, int64_t *assets)
+{
+    struct assist_income_item *inc;
+    size_t ni;
+    int rc = declared(x, &inc, &ni, assets);
+    if (rc == 0)
+        rc = assist_rule_income_per_capita(x->cx->settings, inc, ni, members, this_month(x),
+                                           per_capita);
     if (rc == MZ_EINVAL)
         return http_fail(x->rq, MZ_EVALIDATE, "per_capita_income_fen",
                          "本地未设定收入计算期限（income_period_months），请填写核定的家庭月人均收入 "
@@ -180,6 +191,11 @@ static int dibao_amount(struct act *x, int64_t *amount)
         rc = covered_count(x, &counted);
     if (rc == 0 && pci == CASE_NONE)
         rc = income_from_items(x, counted, &pci, &assets);
+    else if (rc == 0) {
+        struct assist_income_item *inc;
+        size_t ni;
+        rc = declared(x, &inc, &ni, &assets);
+    }
     if (rc == 0)
         rc = dibao_standard(x, &standard);
     if (rc)
@@ -302,19 +318,86 @@ static int approve_lshi(struct act *x)
     return 0;
 }
 
+static const char *verdict_text(enum assist_verdict v)
+{
+    switch (v) {
+    case ASSIST_IN_DIBAO: return "家庭符合低保条件，应按低保办理";
+    case ASSIST_INCOME_TOO_HIGH: return "家庭月人均收入超过认定标准";
+    case ASSIST_ASSETS_TOO_HIGH: return "家庭财产超过规定";
+    case ASSIST_OTHER_PROGRAM: return "已是低保、特困或低保边缘家庭";
+    case ASSIST_SHARE_TOO_LOW: return "刚性支出占家庭总收入的比例未超过本地标准";
+    case ASSIST_PROPERTY_FAILS: return "家庭财产不符合规定";
+    default: return "不符合认定条件";
+    }
+}
+
+/* 低保边缘 (§4.2; GB-39 二, DB-57 Art. 8): not eligible for 低保, per-capita income strictly
+ * below dibao_edge_multiple × the 低保标准, property within the local rule. */
+static int recognise_edge(struct act *x)
+{
+    int64_t pci, standard, assets = 0;
+    int members;
+    struct assist_income_item *inc;
+    size_t ni;
+    int rc = want_int(x, "per_capita_income_fen", 0, AMOUNT_MAX, false, &pci);
+    if (rc == 0)
+        rc = covered_count(x, &members);
+    if (rc == 0)
+        rc = declared(x, &inc, &ni, &assets);
+    if (rc == 0)
+        rc = dibao_standard(x, &standard);
+    enum assist_verdict v = ASSIST_QUALIFIES;
+    if (rc == 0)
+        rc = assist_rule_dibao_edge(x->cx->settings, standard, pci, members ? members : 1,
+                                    assets, &v);
+    if (rc == 0 && v != ASSIST_QUALIFIES)
+        return http_fail(x->rq, MZ_ECONFLICT, "per_capita_income_fen", verdict_text(v));
+    return rc;
+}
+
+/* 刚性支出困难家庭 (§4.3; GX Art. 4): the county's figures for the 12 months before the
+ * application; the share threshold must be set (no national figure). */
+static int recognise_gangxing(struct act *x)
+{
+    int64_t pci, disposable, income, rigid;
+    bool property_ok = false;
+    int rc = want_int(x, "per_capita_income_fen", 0, AMOUNT_MAX, false, &pci);
+    if (rc == 0)
+        rc = want_int(x, "disposable_income_yearly_fen", 1, AMOUNT_MAX, false, &disposable);
+    if (rc == 0)
+        rc = want_int(x, "income_12m_fen", 0, AMOUNT_MAX, false, &income);
+    if (rc == 0)
+        rc = want_int(x, "rigid_spending_12m_fen", 0, AMOUNT_MAX, false, &rigid);
+    if (rc == 0)
+        rc = want_bool(x, "property_ok", false, &property_ok);
+    if (rc)
+        return rc;
+    enum assist_verdict v;
+    rc = assist_rule_gangxing(x->cx->settings, false, pci, disposable, property_ok, income, rigid,
+                              &v);
+    if (rc == MZ_EINVAL)
+        return http_fail(x->rq, MZ_EVALIDATE, "action", "本地未设定刚性支出占比标准"
+                         "（gangxing_share_threshold），无法认定（《刚性支出困难家庭认定办法》第四条）");
+    if (rc == 0 && v != ASSIST_QUALIFIES)
+        return http_fail(x->rq, MZ_ECONFLICT, "rigid_spending_12m_fen", verdict_text(v));
+    return rc;
+}
+
 static int in_approve(struct act *x)
 {
+    int rc;
     switch (x->c->programme) {
     case CASE_DIBAO: return approve_dibao(x);
     case CASE_TEKUN: return approve_tekun(x);
     case CASE_LSHI_URGENT:
     case CASE_LSHI_EXPENSE: return approve_lshi(x);
-    default: {
-        /* 低保边缘 / 刚性支出: recognised for the validity period (GX Art. 10: ≤ 12 months) */
+    case CASE_EDGE: rc = recognise_edge(x); break;
+    default: rc = recognise_gangxing(x); break;
+    }
+    /* recognised for 12 months, then reviewed (GX Art. 10; GB-39 二 "参照低保") */
+    if (rc == 0)
         x->c->next_review_on = day_add_months(x->cx->today, 12);
-        return 0;
-    }
-    }
+    return rc;
 }
 
 /* ---------------------------------------------------------------- the other actions */

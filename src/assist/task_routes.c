@@ -3,7 +3,8 @@
  * caller's scope that wait for an action the caller's roles may take, with their deadlines,
  * overdue first and then by due date; periodic reviews that fell due (复核, rules.md §1.7) and
  * 渐退 periods that ended are tasks too. Counts per state (all cases in scope) feed the
- * dashboard. Requirements: issue #10 "Work lists".
+ * dashboard. Requirements: issue #10 "Work lists". A household in payment with a member recorded
+ * dead is a task too (death_review: review within 3 months, rules.md §1.7).
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,10 @@
 #include "scope.h"
 
 #define TASKS_MAX 500
+/* A covered member of the case has been recorded dead: the household is reviewed within
+ * death_review_months (rules.md §1.7; DD-2022 一(三)). */
+#define DEATH "EXISTS (SELECT 1 FROM assist_case_member m JOIN person p ON p.id = m.person_id " \
+              "WHERE m.case_id = assist_case.id AND m.covered = 1 AND p.alive = 0)"
 
 static int tasks_list(struct request *rq);
 
@@ -70,8 +75,9 @@ static void write_task(struct request *rq, struct db_stmt *st, struct jw *w, int
     const char *reason = "deadline";
     if (s == CS_ACTIVE || s == CS_TAPERING) {
         bool ended = s == CS_TAPERING && !db_col_null(st, 7) && db_col_int64(st, 7) < today / 100;
-        reason = ended ? "taper_ended" : "review_due";
-        due = ended ? 0 : review;
+        bool death = db_col_int64(st, 8) != 0;
+        reason = death ? "death_review" : ended ? "taper_ended" : "review_due";
+        due = ended || death ? 0 : review;
     }
     jw_obj(w);
     jw_kv_str(w, "id", arena_printf(rq->arena, "%lld", (long long)db_col_int64(st, 0)));
@@ -105,10 +111,11 @@ static int write_tasks(struct request *rq, struct jw *w, long limit, int today)
 {
     struct db_stmt *st;
     int rc = db_prepare(rq->db,
-        "SELECT id, programme, state, region, applicant_id, due_on, next_review_on, taper_until "
+        "SELECT id, programme, state, region, applicant_id, due_on, next_review_on, taper_until, "
+        " CASE WHEN state IN ('active', 'tapering', 'suspended') AND " DEATH " THEN 1 ELSE 0 END "
         "FROM assist_case WHERE region >= ? AND region < ? AND ("
         " state IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " OR (? = 1 AND state IN ('active', 'tapering') AND next_review_on <= ?)"
+        " OR (? = 1 AND state IN ('active', 'tapering') AND (next_review_on <= ? OR " DEATH "))"
         " OR (? = 1 AND state = 'tapering' AND taper_until < ?)) "
         "ORDER BY CASE WHEN COALESCE(due_on, next_review_on) IS NULL THEN 1 ELSE 0 END, "
         "COALESCE(due_on, next_review_on), id LIMIT ?", &st);

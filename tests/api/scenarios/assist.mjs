@@ -258,6 +258,42 @@ async function workList(ctx) {
   check(!payer.items.some((i) => i.id === c.id), 'not the approver\'s task yet', payer.items.filter((i) => i.id === c.id));
 }
 
+// 低保边缘 (§4.2; GB-39 二): income strictly below 1.5 × the standard but not below it; a
+// household that qualifies for 低保 is told so. 刚性支出 (§4.3; GX Art. 4) needs the county's
+// share threshold: without it nothing can be recognised.
+async function recognition(ctx) {
+  await standards(ctx);
+  const edge = await apply(ctx, '低保边缘', { programme: 'edge', on: '2026-10-12' });
+  await toDeciding(ctx, edge.id, { investigate: '2026-10-13', opinion: '2026-10-14', decide: '2026-10-22' });
+  const low = await send(ctx, 't.approver', 'POST', `${CASES}/${edge.id}/actions`, { action: 'approve', per_capita_income_fen: 50000 });
+  expectError(low, 409, 'conflict', 'per_capita_income_fen');
+  check(/低保/.test(low.body.error.message), 'told to apply for 低保', low.body);
+  expectError(await send(ctx, 't.approver', 'POST', `${CASES}/${edge.id}/actions`, { action: 'approve', per_capita_income_fen: 90000 }), 409, 'conflict', 'per_capita_income_fen');
+  const ok = await act(ctx, 't.approver', edge.id, 'approve', { per_capita_income_fen: 89999 });
+  check(ok.state === 'recognised' && ok.decision.next_review_on, 'recognised with a review date', ok);
+  const gx = await apply(ctx, '刚性支出', { programme: 'gangxing', on: '2026-10-12' });
+  await toDeciding(ctx, gx.id, { investigate: '2026-10-13', opinion: '2026-10-14', decide: '2026-10-22' });
+  const figures = { per_capita_income_fen: 100000, disposable_income_yearly_fen: 3000000, income_12m_fen: 3600000, rigid_spending_12m_fen: 3000000, property_ok: true };
+  expectError(await send(ctx, 't.approver', 'POST', `${CASES}/${gx.id}/actions`, { action: 'approve', ...figures }), 422, 'validation_failed', 'action');
+}
+
+// A member of a household in payment recorded dead: the case becomes a review task
+// (death_review, rules.md §1.7: within 3 months of the death, DD-2022 一(三)).
+async function deathReview(ctx) {
+  await standards(ctx);
+  const c = await apply(ctx, '死亡复核', { on: '2026-09-01' }, ['10']);
+  await toDeciding(ctx, c.id, { investigate: '2026-09-02', opinion: '2026-09-03', decide: '2026-09-14' });
+  await act(ctx, 't.approver', c.id, 'approve', { on: '2026-09-15', per_capita_income_fen: 20000 });
+  const spouse = c.household.members[0];
+  const before = await ctx.world.as('t.reviewer').expect(200, ctx.base, 'GET', '/api/v1/tasks?limit=500');
+  check(!before.items.some((i) => i.id === c.id), 'no task while everyone lives', before.items.filter((i) => i.id === c.id));
+  const p = await ctx.world.as('t.county').expect(200, ctx.base, 'GET', `/api/v1/persons/${spouse.id}`);
+  await ctx.world.as('t.intake').expect(200, ctx.base, 'PATCH', `/api/v1/persons/${spouse.id}`, { version: p.version, death_date: '2026-11-02' });
+  const after = await ctx.world.as('t.reviewer').expect(200, ctx.base, 'GET', '/api/v1/tasks?limit=500');
+  const t = after.items.find((i) => i.id === c.id);
+  check(t && t.reason === 'death_review' && t.actions.includes('review'), 'a death-review task for the reviewer', t ?? after.items.slice(0, 3));
+}
+
 // Delegation (DB-57 Art. 2; DD-2022 四(一)): once the county sets township_confirm.dibao, the
 // township's reviewer confirms 低保 itself and the overall limit is 20 working days. Runs last:
 // it changes 苍溪县's settings.
@@ -285,5 +321,7 @@ export const tests = [
   { name: 'assist: 成都 can neither see nor act on a 苍溪县 case', fn: outOfScope },
   { name: 'assist: a caseworker\'s relative needs a county visit; the township cannot decide', fn: staffRelative },
   { name: 'assist: the work list shows the caller\'s cases, overdue first, with counts', fn: workList },
+  { name: 'assist: 低保边缘 recognised strictly between 1 and 1.5 × the standard; 刚性支出 needs its threshold', fn: recognition },
+  { name: 'assist: a death in a household in payment becomes a review task', fn: deathReview },
   { name: 'assist: confirmation delegated to the township: its reviewer approves; limit 20 working days', fn: delegated },
 ];
