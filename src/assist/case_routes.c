@@ -116,22 +116,22 @@ static int idempotency(struct request *rq, const char **key, char hash[65])
     return 0;
 }
 
+/* Who acted, as stored with the action: a user's id, or minus an API token's. */
+static int64_t actor_id(const struct request *rq)
+{
+    return rq->who->user_id ? rq->who->user_id : -rq->who->token_id;
+}
+
 /* A retry: the earlier request with this key and the same body gets its case back. *case_id is
  * 0 when the key is new. */
 static int earlier(struct request *rq, const char *key, const char *hash, int64_t *case_id)
 {
     char stored[65];
-    int rc = case_store_by_key(rq->db, rq->who->user_id ? rq->who->user_id : -rq->who->token_id,
-                               key, case_id, stored);
+    int rc = case_store_by_key(rq->db, actor_id(rq), key, case_id, stored);
     if (rc == 0 && *case_id && strcmp(stored, hash) != 0)
         return http_fail(rq, MZ_EIDEMPOTENT, "Idempotency-Key",
                          "该幂等键已用于另一个不同的请求；新的操作请使用新的幂等键");
     return rc;
-}
-
-static int64_t actor_id(const struct request *rq)
-{
-    return rq->who->user_id ? rq->who->user_id : -rq->who->token_id;
 }
 
 static const char *iso_day(struct arena *a, int day)
@@ -483,8 +483,12 @@ static int case_create(struct request *rq)
         rc = case_store_update(rq->db, &app.row, 0);
     json_decref(app.data);
     rc = db_finish(rq->db, rc);
-    if (rc == MZ_ECONFLICT && !rq->err.code)
+    if (rc == MZ_ECONFLICT && !rq->err.code) {
+        /* a concurrent request won: the same key replays, another application is refused */
+        if (earlier(rq, key, hash, &existing) == 0 && existing)
+            return reply_case(rq, 200, existing, true);
         rc = http_fail(rq, rc, "applicant_id", "该申请人已有同一项目正在办理或在保的案件");
+    }
     return rc ? rc : reply_case(rq, 201, app.row.id, false);
 }
 

@@ -179,6 +179,8 @@ static int tasks_list(struct request *rq)
     rc = write_tasks(rq, &w, limit, today);
     if (rc == 0)
         rc = write_counts(rq, &w, today);
+    if (rc == 0)
+        rc = http_audit(rq, "assist.tasks.read", "assist_case", "-", NULL, "success", NULL);
     jw_obj_end(&w);
     if (rc) {
         jw_free(&w);
