@@ -40,6 +40,9 @@ export const ACCOUNTS = [
   ['t.intake.out', '5101', 'intake'],
   ['t.reviewer.out', '5101', 'reviewer'],
   ['t.approver.out', '5101', 'approver'],
+  // 资金发放员 (sql/0008_assist_case.sql): builds, confirms and pays the county's payroll
+  ['t.payer', '510824', 'payer'],
+  ['t.payer.out', '5101', 'payer'],
 ];
 
 // Accounts made by the CLI and signed in with their one-time password, which they keep: every
