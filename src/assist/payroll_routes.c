@@ -510,13 +510,8 @@ static int bank_account_set(struct request *rq)
 {
     int64_t case_id, person_id;
     char region[REGION_CODE_LEN + 1];
-    int rc = arg_path_id(rq, "id", &case_id);
-    if (rc)
-        return rc;
-    rc = payroll_case_payee(rq->db, case_id, region, &person_id);
-    if (rc == MZ_ENOTFOUND || (rc == 0 && !scope_contains(&rq->who->scope, region)))
-        return http_fail(rq, MZ_ENOTFOUND, "id", "案件不存在");
     const char *bank, *account;
+    int rc = arg_path_id(rq, "id", &case_id);
     if (rc == 0)
         rc = arg_body_string(rq, "bank_name", BANK_NAME_MAX, 0, &bank);
     if (rc == 0)
@@ -529,6 +524,11 @@ static int bank_account_set(struct request *rq)
         digits = isdigit((unsigned char)account[i]);
     if (!digits)
         return http_fail(rq, MZ_EVALIDATE, "account", "银行账号应为 10–30 位数字");
+    rc = payroll_case_payee(rq->db, case_id, region, &person_id);
+    if (rc == MZ_ENOTFOUND || (rc == 0 && !scope_contains(&rq->who->scope, region)))
+        return http_fail(rq, MZ_ENOTFOUND, "id", "案件不存在");
+    if (rc)
+        return rc;
     char sealed[SEAL_TEXT_LEN(ACCOUNT_MAX)], masked[ACCOUNT_MAX + 1];
     rc = seal_text(account, len, sealed, sizeof sealed);
     if (rc)
