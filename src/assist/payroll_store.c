@@ -257,11 +257,15 @@ static int copy_line(struct db *db, int64_t id, int64_t payroll_id, int64_t case
 
 /* ---------------------------------------------------------------- reading cases */
 
+/* The payee's death record comes from a scalar subquery — '' alive, '-' dead without a date,
+ * else the date — so each case looks its payee up by primary key: a join would let PostgreSQL
+ * hash the whole person table once per county. */
 #define CASE_SELECT                                                                               \
     "SELECT c.id, c.programme, c.state, c.amount_method, c.urban, c.region, c.applicant_id, "     \
     "c.per_capita_income_fen, c.covered_members, c.fixed_amount_fen, c.care_tier, c.start_month, " \
-    "c.stop_month, c.taper_until, c.bank_account_id, c.first_paid_payroll, p.alive, p.death_date " \
-    "FROM assist_case c JOIN person p ON p.id = c.applicant_id "                                  \
+    "c.stop_month, c.taper_until, c.bank_account_id, c.first_paid_payroll, "                      \
+    "(SELECT CASE WHEN p.alive = 1 THEN '' ELSE COALESCE(p.death_date, '-') END FROM person p "    \
+    "WHERE p.id = c.applicant_id) FROM assist_case c "                                            \
     "WHERE c.region >= ? AND c.region < ? AND ((c.programme IN ('dibao', 'tekun') "               \
     "AND c.state IN ('active', 'tapering', 'suspended') AND c.start_month <= ? "                  \
     "AND (c.stop_month IS NULL OR ? < c.stop_month) "                                             \
@@ -310,8 +314,10 @@ static void case_row(struct db_stmt *st, struct payroll_case *c)
     c->taper_until = (int32_t)col_or(st, 13, 0);
     c->bank_account_id = col_or(st, 14, 0);
     c->first_paid_payroll = col_or(st, 15, 0);
-    c->payee_alive = db_col_int64(st, 16) == 1;
-    c->payee_death_day = death_day(st, 17);
+    size_t len = 0;
+    const char *death = db_col_text(st, 16, &len);
+    c->payee_alive = death && len == 0;
+    c->payee_death_day = death_day(st, 16);
 }
 
 /* A skipped case, or a case paid for the first time. */
