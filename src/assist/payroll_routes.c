@@ -303,7 +303,7 @@ static int payroll_bank_file_route(struct request *rq)
     if (rc == 0)
         rc = payroll_bank_file(rq->db, h.id, &data, &len, &rows);
     if (rc == 0)
-        rc = http_audit(rq, "assist.payroll.bank_file", "assist_payroll", id_text(rq, h.id),
+        rc = http_audit(rq, "assist.payroll.export", "assist_payroll", id_text(rq, h.id),
                         h.county, "success",
                         arena_printf(rq->arena, "format=csv rows=%lld", (long long)rows));
     rc = db_finish(rq->db, rc);
