@@ -20,7 +20,16 @@
 #
 # How to read it
 #   Per round the seconds and lines/s of each, then the medians and
-#       pg       ratio sql/minzheng: 1.20 (aim > 1: minzheng faster than the statement)
+#       pg       ratio sql/minzheng: 0.28 (aim > 1: minzheng faster than the statement)
+#   Measured 2026-11-26 (PostgreSQL 15, fsync off): 4.3 M cases (3 933 841 lines), 1 round:
+#   sql 67 s, minzheng 240 s, ratio 0.28; 1 M cases, 2 rounds: 15.7 s / 51.8 s, 0.30; SQLite
+#   50 000 cases, 3 rounds: 0.40 s / 1.14 s, 0.35. The aim is not reached. Where minzheng's time
+#   goes (PostgreSQL statement log, 200 000 cases): the COPY of the lines 65 % — of it the two
+#   foreign-key checks per line (payroll_id, case_id) 60 % —, the per-county case query 23 %,
+#   the skipped cases' COPY 5 %, everything else (standards, headers, audit) under 2 %. The
+#   statement makes the same checks, but visits the cases once in table order; a county's cases
+#   are spread over the whole table (as cases filed over time are), so 200 county passes touch
+#   every page 200 times, in the query, its payee lookups and the foreign-key checks alike.
 #   The machine drifts between runs: compare ratios of the same invocation (bench/README.md).
 #
 # Usage
