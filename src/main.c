@@ -5,6 +5,7 @@
  *   minzheng migrate          create or upgrade the database schema
  *   minzheng regions import   load the national region tree
  *   minzheng demo             prepare the demo site (migrate, regions, demo county)
+ *   minzheng payroll run      build the month's payroll batches of the counties under a region
  *
  * Every subcommand takes the settings of core/config.c as flags, environment variables or a
  * config file. Exit codes: 0 success, 1 failure, 2 usage error.
@@ -16,6 +17,8 @@
 #include "admin.h"
 #include "assist/case.h"
 #include "assist/setting.h"
+#include "assist/payroll.h"
+#include "assist/payroll_cli.h"
 #include "assist/standard.h"
 #include "core/audit.h"
 #include "core/auth_routes.h"
@@ -28,6 +31,7 @@
 #include "core/log.h"
 #include "core/migrate.h"
 #include "core/password.h"
+#include "core/seal.h"
 #include "core/version.h"
 #include "demo.h"
 #include "demo_population.h"
@@ -54,6 +58,7 @@ static const char *const demo_options[] = { "persons", NULL };
 static int cmd_user(struct config *cfg, int nargs, char **args);
 static int cmd_audit(struct config *cfg, int nargs, char **args);
 static int cmd_import(struct config *cfg, int nargs, char **args);
+static int cmd_payroll(struct config *cfg, int nargs, char **args);
 
 static const struct command commands[] = {
     { "serve", cmd_serve, "serve [--listen ADDR:PORT] [--db PATH|URL] [--threads N]",
@@ -80,6 +85,11 @@ static const struct command commands[] = {
       "validated; persons and organisations upsert by ID number / credit code, households are "
       "created (changes go through change requests); commits in batches (--mode valid) or all "
       "or nothing (--mode all), lists rejected rows (audited).", import_command_options },
+    { "payroll", cmd_payroll, "payroll run --region CODE --month YYYY-MM [--db PATH|URL]",
+      "Build the month's payroll (发放批次) of every county under CODE (a province, city or "
+      "county): one draft batch and transaction per county, audited; counties that already "
+      "have a batch of the month are skipped, so an interrupted run resumes when run again.",
+      payroll_command_options },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -121,7 +131,8 @@ static int cmd_serve(struct config *cfg, int nargs, char **args)
                         "run `minzheng migrate` first", current, migrate_latest_version());
         return 1;
     }
-    if (password_init() != 0 || audit_key_load(cfg->audit_key_file, 0) != 0)
+    if (password_init() != 0 || audit_key_load(cfg->audit_key_file, 0) != 0 ||
+        seal_key_load(cfg->data_key_file, 1) != 0)
         return 1;
     if (log_access_open(cfg->access_log) != 0)
         return 1;
@@ -140,6 +151,7 @@ static int cmd_serve(struct config *cfg, int nargs, char **args)
     http_add_routes(case_routes);
     http_add_routes(task_routes);
     http_add_routes(setting_routes);
+    http_add_routes(payroll_routes);
     rc = http_serve(cfg);
     log_access_close();
     return rc == 0 ? 0 : 1;
@@ -229,6 +241,11 @@ static int cmd_audit(struct config *cfg, int nargs, char **args)
 static int cmd_import(struct config *cfg, int nargs, char **args)
 {
     return import_command(cfg, nargs, args);
+}
+
+static int cmd_payroll(struct config *cfg, int nargs, char **args)
+{
+    return payroll_command(cfg, nargs, args);
 }
 
 static bool wants_help(int argc, char **argv)

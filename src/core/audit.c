@@ -49,6 +49,7 @@
 #include "audit.h"
 #include "db.h"
 #include "errors.h"
+#include "keyfile.h"
 #include "ids.h"
 #include "json.h"
 #include "log.h"
@@ -96,107 +97,6 @@ struct field {
     size_t len;
 };
 
-/* ---- key ---------------------------------------------------------------------------------- */
-
-/* Creates the directory holding path when it is missing (one level, mode 0700). */
-static int make_parent(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash || slash == path)
-        return 0;
-    char dir[PATH_MAX];
-    size_t n = (size_t)(slash - path);
-    if (n >= sizeof dir)
-        return MZ_EIO;
-    memcpy(dir, path, n);
-    dir[n] = '\0';
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        log_error(NULL, "audit: cannot create directory %s: %s", dir, strerror(errno));
-        return MZ_EIO;
-    }
-    return 0;
-}
-
-/* Writes a new random key to path (O_EXCL, 0600). Returns 0, MZ_ECONFLICT when the file
- * appeared meanwhile, or MZ_EIO. */
-static int key_create(const char *path, unsigned char key[AUDIT_KEY_LEN])
-{
-    if (make_parent(path) != 0)
-        return MZ_EIO;
-    if (RAND_bytes(key, AUDIT_KEY_LEN) != 1) {
-        log_error(NULL, "audit: no random bytes for a new key");
-        return MZ_EIO;
-    }
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        if (errno == EEXIST)
-            return MZ_ECONFLICT;
-        log_error(NULL, "audit: cannot create key file %s: %s", path, strerror(errno));
-        return MZ_EIO;
-    }
-    size_t done = 0;
-    while (done < AUDIT_KEY_LEN) {
-        ssize_t w = write(fd, key + done, AUDIT_KEY_LEN - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        done += (size_t)w;
-    }
-    int err = errno;
-    if (done != AUDIT_KEY_LEN || fsync(fd) != 0) {
-        log_error(NULL, "audit: cannot write key file %s: %s", path, strerror(err));
-        close(fd);
-        unlink(path);
-        return MZ_EIO;
-    }
-    close(fd);
-    log_info("audit: created a new audit key in %s", path);
-    return 0;
-}
-
-/* Reads exactly AUDIT_KEY_LEN bytes from the regular file path. Returns 0, MZ_ENOTFOUND when
- * it does not exist, or MZ_EIO with the reason logged. */
-static int key_read(const char *path, unsigned char key[AUDIT_KEY_LEN])
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return MZ_ENOTFOUND;
-        log_error(NULL, "audit: cannot open key file %s: %s", path, strerror(errno));
-        return MZ_EIO;
-    }
-    struct stat sb;
-    int rc = MZ_EIO;
-    if (fstat(fd, &sb) != 0) {
-        log_error(NULL, "audit: cannot stat key file %s: %s", path, strerror(errno));
-    } else if (!S_ISREG(sb.st_mode)) {
-        log_error(NULL, "audit: key file %s is not a regular file", path);
-    } else if (sb.st_mode & S_IRWXO) {
-        log_error(NULL, "audit: key file %s is accessible to other users (mode %03o); "
-                        "chmod 600 it", path, (unsigned)(sb.st_mode & 0777));
-    } else if (sb.st_size != AUDIT_KEY_LEN) {
-        log_error(NULL, "audit: key file %s has %lld bytes, expected %d", path,
-                  (long long)sb.st_size, AUDIT_KEY_LEN);
-    } else {
-        size_t done = 0;
-        while (done < AUDIT_KEY_LEN) {
-            ssize_t r = read(fd, key + done, AUDIT_KEY_LEN - done);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0)
-                break;
-            done += (size_t)r;
-        }
-        if (done == AUDIT_KEY_LEN)
-            rc = 0;
-        else
-            log_error(NULL, "audit: cannot read key file %s: short read", path);
-    }
-    close(fd);
-    return rc;
-}
-
 /* Makes sure HMAC with SM3 is available, so a server without it refuses to start. */
 static int mac_fetch(void)
 {
@@ -219,21 +119,11 @@ static int mac_fetch(void)
 int audit_key_load(const char *path, int create)
 {
     unsigned char key[AUDIT_KEY_LEN];
-    int rc = key_read(path, key);
-    if (rc == MZ_ENOTFOUND && create) {
-        rc = key_create(path, key);
-        if (rc == MZ_ECONFLICT) /* another process made it first: use theirs */
-            rc = key_read(path, key);
-    } else if (rc == MZ_ENOTFOUND) {
-        log_error(NULL, "audit: key file %s does not exist", path);
-    }
-    if (rc != 0) {
-        OPENSSL_cleanse(key, sizeof key);
+    if (keyfile_load(path, create, key, AUDIT_KEY_LEN, "audit") != 0)
         return MZ_EIO;
-    }
     memcpy(audit_key, key, AUDIT_KEY_LEN);
     OPENSSL_cleanse(key, sizeof key);
-    rc = mac_fetch();
+    int rc = mac_fetch();
     if (rc != 0) {
         audit_key_forget();
         return rc;

@@ -44,6 +44,9 @@ static const struct setting settings[] = {
     NUM(shutdown_grace, "10", 0, 3600, "seconds to finish requests in flight on SIGTERM"),
     STR(audit_key_file, "var/audit.key",
         "secret key of the audit hash chain (created by migrate; keep it outside the database)"),
+    STR(data_key_file, "var/data.key",
+        "secret key sealing bank account numbers (created by serve when missing; keep it outside "
+        "the database and back it up)"),
     STR(app_role, "minzheng_app",
         "PostgreSQL role the server runs as: migrate grants it INSERT and SELECT only on the audit log"),
     NUM(session_idle, "1800", 10, 86400, "seconds a session may stay idle (等保: 30 minutes)"),

@@ -28,6 +28,7 @@ struct config {
     long timeout;                    /* seconds idle before a connection is closed */
     long shutdown_grace;             /* seconds to finish requests in flight on SIGTERM */
     char audit_key_file[CONFIG_STR_MAX];
+    char data_key_file[CONFIG_STR_MAX]; /* key sealing stored secrets (seal.h) */
     char app_role[CONFIG_STR_MAX];   /* PostgreSQL role the server connects as (grants) */
     long session_idle;               /* seconds */
     long session_absolute;           /* seconds */

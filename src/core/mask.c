@@ -106,3 +106,24 @@ char *mask_phone(const char *phone, char *out, size_t outlen)
     put_n(&o, phone + len - tail, tail);
     return finish(&o);
 }
+
+char *mask_name(const char *name, char *out, size_t outlen)
+{
+    struct out o = { out, outlen, 0 };
+
+    if (outlen == 0)
+        return out;
+    if (!name || !*name)
+        return finish(&o);
+    size_t first = 1;
+    while (name[first] && ((unsigned char)name[first] & 0xC0) == 0x80)
+        first++;
+    if (!name[first]) {
+        put(&o, '*');
+        return finish(&o);
+    }
+    if (o.len + first < o.cap)
+        put_n(&o, name, first);
+    put_stars_per_char(&o, name + first);
+    return finish(&o);
+}

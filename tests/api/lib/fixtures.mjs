@@ -43,6 +43,9 @@ export const ACCOUNTS = [
   // a township's caseworkers (陵江镇 510824100): township-level visits, delegated decisions
   ['t.town.investigator', '510824100', 'investigator'],
   ['t.town.reviewer', '510824100', 'reviewer'],
+  // 资金发放员 (sql/0008_assist_case.sql): builds, confirms and pays the county's payroll
+  ['t.payer', '510824', 'payer'],
+  ['t.payer.out', '5101', 'payer'],
 ];
 
 // Accounts made by the CLI and signed in with their one-time password, which they keep: every

@@ -102,7 +102,8 @@ export class Server {
     this.base = `http://127.0.0.1:${port}`;
     this.logPath = logPath;
     const args = ['serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--threads', '4',
-      ...(keyFile ? ['--audit-key-file', keyFile] : []), ...extraArgs];
+      ...(keyFile ? ['--audit-key-file', keyFile, '--data-key-file', `${keyFile}.data`] : []),
+      ...extraArgs];
     ({ child: this.child, exited: this.exited } = spawnLogged(bin, args, logPath));
     this.exited.then((exit) => { this.exit = exit; });
   }

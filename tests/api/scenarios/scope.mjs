@@ -78,6 +78,26 @@ async function download(base, client, path) {
     requestId: res.headers['x-request-id'] };
 }
 
+// ---------------------------------------------------------------- payroll helpers
+
+// A fresh draft batch of 苍溪县 for month (no cases yet: an empty batch).
+async function payrollBatch({ base, world }, month) {
+  return world.as('t.payer').expect(201, base, 'POST', '/api/v1/assist/payrolls', { county: '510824', month });
+}
+
+// A read of a 苍溪县 batch: 404 for 成都's 资金发放员, 200 for 苍溪县's.
+function payrollRead(suffix, month) {
+  return {
+    perm: 'assist:payroll', request: () => ({ path: `/api/v1/assist/payrolls/1${suffix}` }),
+    async scoped({ base, world }) {
+      const b = await payrollBatch({ base, world }, month);
+      const path = `/api/v1/assist/payrolls/${b.id}${suffix}`;
+      expectError(await world.as('t.payer.out').get(base, path), 404, 'not_found', 'id');
+      await world.as('t.payer').expect(200, base, 'GET', path);
+    },
+  };
+}
+
 // POST /api/v1/imports?QUERY with a CSV body: {status, body}.
 async function postCsv(base, client, query, csv) {
   const res = await send(base, { method: 'POST', path: `/api/v1/imports?${query}`,
@@ -631,6 +651,98 @@ const ROUTES = {
       if (own.items.some((i) => i.region.startsWith('510824'))) throw new Error('成都 reads a 苍溪县 setting');
       const control = await world.as('t.county').expect(200, base, 'GET', path);
       if (!control.items.some((i) => i.source === 'w.hist')) throw new Error('control: 苍溪县 does not read its history');
+    },
+  },
+  // ---------------------------------------------------------------- payroll (issue #10)
+  'POST /api/v1/assist/payrolls': {
+    perm: 'assist:payroll',
+    request: () => ({ path: '/api/v1/assist/payrolls', body: { county: '510824', month: '2002-01' } }),
+    async scoped({ base, world }) {
+      const body = { county: '510824', month: '2002-02' };
+      expectError(await world.as('t.payer.out').post(base, '/api/v1/assist/payrolls', body), 422, 'validation_failed', 'county');
+      const list = await world.as('t.payer').expect(200, base, 'GET', '/api/v1/assist/payrolls?county=510824&month=2002-02');
+      if (list.items.length) throw new Error('成都 built a 苍溪县 batch');
+      expectStatus(await world.as('t.payer').post(base, '/api/v1/assist/payrolls', body), 201, 'control: 苍溪县 builds it');
+    },
+  },
+  'GET /api/v1/assist/payrolls': {
+    perm: 'assist:payroll', request: () => ({ path: '/api/v1/assist/payrolls' }),
+    async scoped({ base, world }) {
+      const b = await payrollBatch({ base, world }, '2002-03');
+      const out = await world.as('t.payer.out').expect(200, base, 'GET', '/api/v1/assist/payrolls');
+      if (out.items.some((i) => i.id === b.id || !i.county.startsWith('5101'))) throw new Error('成都 lists a 苍溪县 batch');
+      expectError(await world.as('t.payer.out').get(base, '/api/v1/assist/payrolls?county=510824'), 400, 'invalid_field', 'county');
+      const own = await world.as('t.payer').expect(200, base, 'GET', '/api/v1/assist/payrolls?month=2002-03');
+      if (!own.items.some((i) => i.id === b.id)) throw new Error('control: 苍溪县 does not list its batch');
+    },
+  },
+  'GET /api/v1/assist/payrolls/{id}': payrollRead('', '2002-04'),
+  'GET /api/v1/assist/payrolls/{id}/lines': payrollRead('/lines', '2002-05'),
+  'GET /api/v1/assist/payrolls/{id}/skipped': payrollRead('/skipped', '2002-06'),
+  'POST /api/v1/assist/payrolls/{id}/cancel': {
+    perm: 'assist:payroll', request: () => ({ path: '/api/v1/assist/payrolls/1/cancel', body: {} }),
+    async scoped({ base, world }) {
+      const b = await payrollBatch({ base, world }, '2002-07');
+      const path = `/api/v1/assist/payrolls/${b.id}/cancel`;
+      expectError(await world.as('t.payer.out').post(base, path, {}), 404, 'not_found', 'id');
+      const still = await world.as('t.payer').expect(200, base, 'GET', `/api/v1/assist/payrolls/${b.id}`);
+      if (still.status !== 'draft') throw new Error(`成都 cancelled a 苍溪县 batch: ${still.status}`);
+      const done = await world.as('t.payer').expect(200, base, 'POST', path, {});
+      if (done.status !== 'cancelled') throw new Error('control: 苍溪县 does not cancel its batch');
+      expectError(await world.as('t.payer').post(base, path, {}), 409, 'conflict', 'status');
+      expectStatus(await world.as('t.payer').post(base, '/api/v1/assist/payrolls', { county: '510824', month: '2002-07' }), 201, 'rerun after cancel');
+    },
+  },
+  'POST /api/v1/assist/payrolls/{id}/confirm': {
+    perm: 'assist:payroll', request: () => ({ path: '/api/v1/assist/payrolls/1/confirm', body: {} }),
+    async scoped({ base, world }) {
+      const b = await payrollBatch({ base, world }, '2002-08');
+      const path = `/api/v1/assist/payrolls/${b.id}/confirm`;
+      expectError(await world.as('t.payer.out').post(base, path, {}), 404, 'not_found', 'id');
+      const done = await world.as('t.payer').expect(200, base, 'POST', path, {});
+      if (done.status !== 'confirmed') throw new Error('control: 苍溪县 does not confirm its batch');
+      expectError(await world.as('t.payer').post(base, path, {}), 409, 'conflict', 'status');
+      expectError(await world.as('t.payer').post(base, `/api/v1/assist/payrolls/${b.id}/cancel`, {}), 409, 'conflict', 'status');
+    },
+  },
+  'GET /api/v1/assist/payrolls/{id}/bank-file': {
+    perm: 'assist:payroll', request: () => ({ path: '/api/v1/assist/payrolls/1/bank-file' }),
+    async scoped({ base, world }) {
+      const b = await payrollBatch({ base, world }, '2002-09');
+      const path = `/api/v1/assist/payrolls/${b.id}/bank-file`;
+      expectError(await world.as('t.payer').get(base, path), 409, 'conflict', 'status');
+      await world.as('t.payer').expect(200, base, 'POST', `/api/v1/assist/payrolls/${b.id}/confirm`, {});
+      expectError(await world.as('t.payer.out').get(base, path), 404, 'not_found', 'id');
+      const file = await download(base, world.as('t.payer'), path);
+      if (file.status !== 200 || !file.text.includes('合计,0,')) throw new Error(`control: 苍溪县 bank file ${file.status} ${file.text.slice(0, 200)}`);
+    },
+  },
+  'POST /api/v1/assist/payrolls/{id}/returns': {
+    perm: 'assist:payroll',
+    request: () => ({ path: '/api/v1/assist/payrolls/1/returns', body: '1,paid,\n', headers: { 'Content-Type': 'text/csv' } }),
+    async scoped({ base, world }) {
+      const csv = { headers: { 'Content-Type': 'text/csv' } };
+      const draft = await payrollBatch({ base, world }, '2002-10');
+      const path = `/api/v1/assist/payrolls/${draft.id}/returns`;
+      expectError(await world.as('t.payer').call(base, 'POST', path, '1,paid,\n', csv), 409, 'conflict', 'status');
+      await world.as('t.payer').expect(200, base, 'POST', `/api/v1/assist/payrolls/${draft.id}/confirm`, {});
+      expectError(await world.as('t.payer.out').call(base, 'POST', path, '1,paid,\n', csv), 404, 'not_found', 'id');
+      const control = await world.as('t.payer').call(base, 'POST', path, '明细编号,状态,原因\n1,paid,\n', csv);
+      expectError(control, 422, 'validation_failed', 'body');
+      if (!control.body.error.message.includes('第 2 行')) throw new Error(`control: the unknown line is not named: ${control.body.error.message}`);
+      const bad = await world.as('t.payer').call(base, 'POST', path, '1,maybe,\n', csv);
+      expectError(bad, 422, 'validation_failed', 'body');
+    },
+  },
+  'POST /api/v1/assist/cases/{id}/bank-account': {
+    perm: 'assist:bank:write',
+    request: () => ({ path: '/api/v1/assist/cases/1/bank-account', body: { bank_name: '农业银行', account: '6228480012345678' } }),
+    // Cases are created by the case workflow (not yet merged): the walk checks that an unknown
+    // or foreign case is answered 404 by both counties; the control follows with the workflow.
+    async scoped({ base, world }) {
+      const body = { bank_name: '农业银行', account: '6228480012345678' };
+      for (const login of ['t.payer.out', 't.payer'])
+        expectError(await world.as(login).post(base, '/api/v1/assist/cases/1/bank-account', body), 404, 'not_found', 'id');
     },
   },
 };

@@ -121,3 +121,27 @@ Test(mask, capped)
     cr_assert_null(mask_id_number("1", NULL, 0), "mask-3.16");
     cr_assert_null(mask_phone("1", NULL, 0), "mask-3.17");
 }
+
+/* Names in payroll lines and skipped lists (security.md §3.4): the first character stays. */
+Test(mask, name)
+{
+    static const struct {
+        const char *id, *in, *want;
+        size_t outlen;
+    } c[] = {
+        { "mask-4.1", "张三丰", "张**", 32 },
+        { "mask-4.2", "张三", "张*", 32 },
+        { "mask-4.3", "张", "*", 32 },
+        { "mask-4.4", "Li Lei", "L*****", 32 },
+        { "mask-4.5", "", "", 32 },
+        { "mask-4.6", NULL, "", 32 },
+        { "mask-4.7", "张三丰", "**", 3 },  /* the first character does not fit: left out */
+        { "mask-4.8", "张三丰", "张*", 5 },  /* cut after whole characters */
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char out[32];
+        memset(out, 'x', sizeof out);
+        cr_assert_eq(mask_name(c[i].in, out, c[i].outlen), out, "%s", c[i].id);
+        cr_assert_str_eq(out, c[i].want, "%s", c[i].id);
+    }
+}

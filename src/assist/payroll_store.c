@@ -1,0 +1,851 @@
+/*
+ * assist/payroll_store.c — the SQL of the payroll (payroll.h): building a county's batch (cases
+ * streamed in id order, lines bulk-inserted with db_copy_*), cancelling, confirming against the
+ * control totals, the bank return, the payee's bank account. Every function runs inside the
+ * caller's transaction: one transaction per county batch.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "db.h"
+#include "errors.h"
+#include "payroll.h"
+#include "scope.h"
+#include "standard.h"
+#include "users.h"
+
+#define STANDARD_ROWS_MAX 2000
+
+/* ---------------------------------------------------------------- settings, standards */
+
+int payroll_standards_load(struct db *db, struct arena *a, const struct assist_settings *s,
+                           const char *county12, int32_t yyyymm, struct payroll_standards *std)
+{
+    std->from = payroll_month_add(yyyymm, -PAYROLL_ARREARS_MAX);
+    std->count = PAYROLL_CASE_LINES_MAX;
+    for (int k = 0; k < PAYROLL_STD_COUNT; k++) {
+        struct standard_row *rows;
+        size_t n;
+        int rc = standard_load(db, a, payroll_std_kind((enum payroll_std)k), county12,
+                               STANDARD_ROWS_MAX, &rows, &n);
+        if (rc)
+            return rc;
+        for (int i = 0; i < std->count; i++) {
+            int at = standard_resolve(rows, n, county12, payroll_month_add(std->from, i));
+            std->fen[i][k] = -1;
+            if (at >= 0 && (rc = standard_monthly(s, &rows[at], &std->fen[i][k])) != 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- batch header */
+
+int payroll_open_batch(struct db *db, const char *county12, int32_t yyyymm, int64_t *id)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "SELECT id FROM assist_payroll WHERE county = ? AND month = ? "
+                            "AND status <> 'cancelled'", &st);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, county12, REGION_CODE_LEN);
+    db_bind_int64(st, 2, yyyymm);
+    rc = db_step(st);
+    *id = rc == 1 ? db_col_int64(st, 0) : 0;
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+static int header_insert(struct db *db, int64_t id, const char *county12, int32_t yyyymm,
+                         int64_t user_id, int64_t now)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "INSERT INTO assist_payroll (id, county, month, status, line_count, "
+                            "total_fen, created_by, created_at) VALUES (?, ?, ?, 'draft', 0, 0, "
+                            "?, ?)", &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, id);
+    db_bind_text(st, 2, county12, REGION_CODE_LEN);
+    db_bind_int64(st, 3, yyyymm);
+    db_bind_int64(st, 4, user_id);
+    db_bind_int64(st, 5, now);
+    rc = db_step(st);
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+static int header_totals(struct db *db, int64_t id, int64_t count, int64_t total)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "UPDATE assist_payroll SET line_count = ?, total_fen = ? WHERE id = ?",
+                        &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, count);
+    db_bind_int64(st, 2, total);
+    db_bind_int64(st, 3, id);
+    rc = db_step(st);
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* ---------------------------------------------------------------- pending work */
+
+/* A line to write that is not computed from a case: a reissue or an adjustment. */
+struct extra {
+    int64_t source_id;               /* the failed line, or the adjustment */
+    int64_t case_id, person_id, bank_account_id, amount_fen, line_id;
+    int32_t for_month;
+    enum payroll_kind kind;
+    char programme[16];
+    char region[REGION_CODE_LEN + 1];
+};
+
+/* A growable array in the arena. */
+struct list {
+    void *items;
+    size_t n, cap, size;
+};
+
+static void *list_push(struct arena *a, struct list *l)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        void *bigger = arena_alloc(a, cap * l->size);
+        if (l->n)
+            memcpy(bigger, l->items, l->n * l->size);
+        l->items = bigger;
+        l->cap = cap;
+    }
+    return (char *)l->items + l->size * l->n++;
+}
+
+static void text_col(struct db_stmt *st, int col, char *out, size_t outlen)
+{
+    const char *t = db_col_text(st, col, NULL);
+    snprintf(out, outlen, "%s", t ? t : "");
+}
+
+/* Failed lines of the county not yet reissued, whose case has an account now. */
+static int load_reissues(struct db *db, struct arena *a, const struct scope *county,
+                         struct list *out)
+{
+    struct db_stmt *st = NULL;
+    int rc = db_prepare(db, "SELECT p.id, p.case_id, p.programme, p.region, p.person_id, "
+                            "c.bank_account_id, p.for_month, p.amount_fen FROM assist_payment p "
+                            "JOIN assist_case c ON c.id = p.case_id WHERE p.status = 'failed' "
+                            "AND p.region >= ? AND p.region < ? AND c.bank_account_id IS NOT NULL "
+                            "ORDER BY p.id", &st);
+    if (rc == 0)
+        rc = scope_bind(st, 1, county);
+    while (rc == 0 && (rc = db_step(st)) == 1) {
+        struct extra *e = list_push(a, out);
+        memset(e, 0, sizeof *e);
+        e->kind = PAYROLL_REISSUE;
+        e->source_id = db_col_int64(st, 0);
+        e->case_id = db_col_int64(st, 1);
+        text_col(st, 2, e->programme, sizeof e->programme);
+        text_col(st, 3, e->region, sizeof e->region);
+        e->person_id = db_col_int64(st, 4);
+        e->bank_account_id = db_col_int64(st, 5);
+        e->for_month = (int32_t)db_col_int64(st, 6);
+        e->amount_fen = db_col_int64(st, 7);
+        rc = 0;
+    }
+    if (st)
+        db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* Unpaid positive adjustments of the county's cases that have an account. A recovery (a
+ * negative amount) is never taken from a bank payment (§8: flagged for review). */
+static int load_adjustments(struct db *db, struct arena *a, const struct scope *county,
+                            struct list *out)
+{
+    struct db_stmt *st = NULL;
+    int rc = db_prepare(db, "SELECT a.id, a.case_id, c.programme, c.region, c.applicant_id, "
+                            "c.bank_account_id, a.for_month, a.amount_fen FROM assist_adjustment a "
+                            "JOIN assist_case c ON c.id = a.case_id WHERE a.payment_id IS NULL "
+                            "AND a.amount_fen > 0 AND c.region >= ? AND c.region < ? "
+                            "AND c.bank_account_id IS NOT NULL ORDER BY a.id", &st);
+    if (rc == 0)
+        rc = scope_bind(st, 1, county);
+    while (rc == 0 && (rc = db_step(st)) == 1) {
+        struct extra *e = list_push(a, out);
+        memset(e, 0, sizeof *e);
+        e->kind = PAYROLL_ADJUST;
+        e->source_id = db_col_int64(st, 0);
+        e->case_id = db_col_int64(st, 1);
+        text_col(st, 2, e->programme, sizeof e->programme);
+        text_col(st, 3, e->region, sizeof e->region);
+        e->person_id = db_col_int64(st, 4);
+        e->bank_account_id = db_col_int64(st, 5);
+        e->for_month = (int32_t)db_col_int64(st, 6);
+        e->amount_fen = db_col_int64(st, 7);
+        rc = 0;
+    }
+    if (st)
+        db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* ---------------------------------------------------------------- writing lines */
+
+/* Decimal text of v into buf (at least 21 bytes); returns its length. */
+static size_t itoa64(int64_t v, char *buf)
+{
+    char tmp[24];
+    size_t n = 0, len = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[len++] = '-';
+    while (n)
+        buf[len++] = tmp[--n];
+    buf[len] = '\0';
+    return len;
+}
+
+static const char *const LINE_COLUMNS[] = { "id", "payroll_id", "case_id", "programme", "region",
+                                            "person_id", "bank_account_id", "for_month", "kind",
+                                            "amount_fen", "status", "reissue_of" };
+#define LINE_NCOLUMNS 12
+
+/* One assist_payment row through the open copy. */
+static int copy_line(struct db *db, int64_t id, int64_t payroll_id, int64_t case_id,
+                     const char *programme, const char *region, int64_t person_id,
+                     int64_t bank_account_id, int32_t for_month, enum payroll_kind kind,
+                     int64_t amount_fen, int64_t reissue_of)
+{
+    char num[7][24];
+    const char *v[LINE_NCOLUMNS];
+    size_t len[LINE_NCOLUMNS];
+    const char *kind_name = payroll_kind_name(kind);
+    len[0] = itoa64(id, num[0]);
+    len[1] = itoa64(payroll_id, num[1]);
+    len[2] = itoa64(case_id, num[2]);
+    len[5] = itoa64(person_id, num[3]);
+    len[6] = itoa64(bank_account_id, num[4]);
+    len[7] = itoa64(for_month, num[5]);
+    len[9] = itoa64(amount_fen, num[6]);
+    v[0] = num[0], v[1] = num[1], v[2] = num[2], v[5] = num[3], v[6] = num[4], v[7] = num[5];
+    v[9] = num[6];
+    v[3] = programme, len[3] = strlen(programme);
+    v[4] = region, len[4] = REGION_CODE_LEN;
+    v[8] = kind_name, len[8] = strlen(kind_name);
+    v[10] = "pending", len[10] = 7;
+    char of[24];
+    v[11] = reissue_of ? of : NULL;
+    len[11] = reissue_of ? itoa64(reissue_of, of) : 0;
+    return db_copy_row(db, v, len);
+}
+
+/* ---------------------------------------------------------------- reading cases */
+
+/* The payee's death record comes from a scalar subquery — '' alive, '-' dead without a date,
+ * else the date — so each case looks its payee up by primary key: a join would let PostgreSQL
+ * hash the whole person table once per county. */
+#define CASE_SELECT                                                                               \
+    "SELECT c.id, c.programme, c.state, c.amount_method, c.urban, c.region, c.applicant_id, "     \
+    "c.per_capita_income_fen, c.covered_members, c.fixed_amount_fen, c.care_tier, c.start_month, " \
+    "c.stop_month, c.taper_until, c.bank_account_id, c.first_paid_payroll, "                      \
+    "(SELECT CASE WHEN p.alive = 1 THEN '' ELSE COALESCE(p.death_date, '-') END FROM person p "    \
+    "WHERE p.id = c.applicant_id) FROM assist_case c "                                            \
+    "WHERE c.region >= ? AND c.region < ? AND ((c.programme IN ('dibao', 'tekun') "               \
+    "AND c.state IN ('active', 'tapering', 'suspended') AND c.start_month <= ? "                  \
+    "AND (c.stop_month IS NULL OR ? < c.stop_month) "                                             \
+    "AND (c.taper_until IS NULL OR ? <= c.taper_until)) "                                         \
+    "OR (c.programme IN ('lshi_urgent', 'lshi_expense') AND c.state = 'granted' "                 \
+    "AND c.amount_method = 'once' AND c.first_paid_payroll IS NULL)) ORDER BY c.id"
+
+static int64_t col_or(struct db_stmt *st, int col, int64_t none)
+{
+    return db_col_null(st, col) ? none : db_col_int64(st, col);
+}
+
+/* "YYYY-MM-DD" → yyyymmdd; 0 for NULL or a malformed date (treated as "no date"). */
+static int32_t death_day(struct db_stmt *st, int col)
+{
+    size_t len = 0;
+    const char *t = db_col_null(st, col) ? NULL : db_col_text(st, col, &len);
+    if (!t || len != 10 || t[4] != '-' || t[7] != '-')
+        return 0;
+    int32_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (i == 4 || i == 7)
+            continue;
+        if (t[i] < '0' || t[i] > '9')
+            return 0;
+        v = v * 10 + (t[i] - '0');
+    }
+    return v;
+}
+
+static void case_row(struct db_stmt *st, struct payroll_case *c)
+{
+    c->id = db_col_int64(st, 0);
+    c->programme = payroll_programme_parse(db_col_text(st, 1, NULL));
+    c->state = payroll_state_parse(db_col_text(st, 2, NULL));
+    c->method = payroll_method_parse(db_col_text(st, 3, NULL));
+    c->urban = db_col_int64(st, 4) == 1;
+    text_col(st, 5, c->region, sizeof c->region);
+    c->person_id = db_col_int64(st, 6);
+    c->per_capita_income_fen = col_or(st, 7, -1);
+    c->covered_members = (int)col_or(st, 8, 0);
+    c->fixed_amount_fen = col_or(st, 9, -1);
+    c->care_tier = (int)col_or(st, 10, 0);
+    c->start_month = (int32_t)col_or(st, 11, 0);
+    c->stop_month = (int32_t)col_or(st, 12, 0);
+    c->taper_until = (int32_t)col_or(st, 13, 0);
+    c->bank_account_id = col_or(st, 14, 0);
+    c->first_paid_payroll = col_or(st, 15, 0);
+    size_t len = 0;
+    const char *death = db_col_text(st, 16, &len);
+    c->payee_alive = death && len == 0;
+    c->payee_death_day = death_day(st, 16);
+}
+
+/* A skipped case, or a case paid for the first time. */
+struct mark {
+    int64_t case_id;
+    enum payroll_skip why;
+};
+
+struct build {
+    struct db *db;
+    struct arena *a;
+    const struct assist_settings *s;
+    const struct payroll_standards *std;
+    int64_t payroll_id;
+    int32_t month;
+    struct list skipped, first;      /* struct mark */
+    struct payroll_result *res;
+};
+
+static int add_to_total(struct payroll_result *res, int64_t fen)
+{
+    res->line_count++;
+    return __builtin_add_overflow(res->total_fen, fen, &res->total_fen) ? MZ_ERANGE : 0;
+}
+
+static int copy_extras(struct build *b, struct list *extras)
+{
+    int rc = 0;
+    struct extra *e = extras->items;
+    for (size_t i = 0; i < extras->n && rc == 0; i++) {
+        e[i].line_id = users_new_id();
+        rc = copy_line(b->db, e[i].line_id, b->payroll_id, e[i].case_id, e[i].programme,
+                       e[i].region, e[i].person_id, e[i].bank_account_id, e[i].for_month,
+                       e[i].kind, e[i].amount_fen,
+                       e[i].kind == PAYROLL_REISSUE ? e[i].source_id : 0);
+        if (rc == 0)
+            rc = add_to_total(b->res, e[i].amount_fen);
+    }
+    return rc;
+}
+
+/* The lines of the case in the current row of st into the open copy; remembers a skip or a
+ * first payment. */
+static int copy_case(struct build *b, struct db_stmt *st)
+{
+    struct payroll_line lines[PAYROLL_CASE_LINES_MAX];
+    struct payroll_case c;
+    size_t n = 0;
+    case_row(st, &c);
+    enum payroll_skip why = payroll_case_lines(b->s, b->std, &c, b->month, lines, &n);
+    if (why != PAYROLL_PAID && why != PAYROLL_NOT_DUE) {
+        struct mark *m = list_push(b->a, &b->skipped);
+        *m = (struct mark){ c.id, why };
+        b->res->skipped[why]++;
+    } else if (why == PAYROLL_PAID && c.first_paid_payroll == 0) {
+        struct mark *m = list_push(b->a, &b->first);
+        *m = (struct mark){ c.id, PAYROLL_PAID };
+    }
+    const char *programme = payroll_programme_name(c.programme);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        rc = copy_line(b->db, users_new_id(), b->payroll_id, c.id, programme, c.region,
+                       c.person_id, c.bank_account_id, lines[i].for_month, lines[i].kind,
+                       lines[i].amount_fen, 0);
+        if (rc == 0)
+            rc = add_to_total(b->res, lines[i].amount_fen);
+    }
+    return rc;
+}
+
+/* Streams the county's cases in id order into one copy of their lines, then the reissues and
+ * adjustments. The query runs before the copy starts (PostgreSQL holds its rows): a connection
+ * runs no statement while a COPY is open. */
+static int copy_lines(struct build *b, const struct scope *county, struct list *reissues,
+                      struct list *adjustments)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(b->db, CASE_SELECT, &st);
+    if (rc)
+        return rc;
+    scope_bind(st, 1, county);
+    db_bind_int64(st, 3, b->month);
+    db_bind_int64(st, 4, b->month);
+    db_bind_int64(st, 5, b->month);
+    int row = db_step(st);
+    rc = row < 0 ? row : db_copy_begin(b->db, "assist_payment", LINE_COLUMNS, LINE_NCOLUMNS);
+    if (rc) {
+        db_reset(st);
+        return rc;
+    }
+    while (row == 1 && rc == 0) {
+        rc = copy_case(b, st);
+        row = rc ? 0 : db_step(st);
+    }
+    db_reset(st);
+    if (rc == 0 && row < 0)
+        rc = row;
+    if (rc == 0)
+        rc = copy_extras(b, reissues);
+    if (rc == 0)
+        rc = copy_extras(b, adjustments);
+    int end = db_copy_end(b->db);
+    return rc ? rc : end;
+}
+
+static int copy_skipped(struct build *b)
+{
+    static const char *const cols[] = { "payroll_id", "case_id", "reason" };
+    if (b->skipped.n == 0)
+        return 0;
+    int rc = db_copy_begin(b->db, "assist_payroll_skip", cols, 3);
+    struct mark *m = b->skipped.items;
+    char pid[24], cid[24];
+    size_t plen = itoa64(b->payroll_id, pid);
+    for (size_t i = 0; i < b->skipped.n && rc == 0; i++) {
+        const char *reason = payroll_skip_name(m[i].why);
+        const char *v[3] = { pid, cid, reason };
+        size_t len[3] = { plen, itoa64(m[i].case_id, cid), strlen(reason) };
+        rc = db_copy_row(b->db, v, len);
+    }
+    int end = db_copy_end(b->db);
+    return rc ? rc : end;
+}
+
+/* Runs sql with id bound to its parameters 1..nparams. */
+static int exec_id(struct db *db, const char *sql, int64_t id, int nparams)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st);
+    if (rc)
+        return rc;
+    for (int i = 1; i <= nparams; i++)
+        db_bind_int64(st, i, id);
+    rc = db_step(st);
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* Runs sql with parameters a and b. */
+static int exec_pair(struct db *db, const char *sql, int64_t a, int64_t b)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, a);
+    db_bind_int64(st, 2, b);
+    rc = db_step(st);
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* first_paid_payroll of first payments, reissued failures, adjustments' payment ids. */
+static int mark_sources(struct build *b, struct list *reissues, struct list *adjustments)
+{
+    int rc = 0;
+    struct mark *first = b->first.items;
+    struct extra *r = reissues->items, *adj = adjustments->items;
+    for (size_t i = 0; i < b->first.n && rc == 0; i++)
+        rc = exec_pair(b->db, "UPDATE assist_case SET first_paid_payroll = ? WHERE id = ?",
+                       b->payroll_id, first[i].case_id);
+    for (size_t i = 0; i < reissues->n && rc == 0; i++)
+        rc = exec_id(b->db, "UPDATE assist_payment SET status = 'reissued' WHERE id = ?",
+                     r[i].source_id, 1);
+    for (size_t i = 0; i < adjustments->n && rc == 0; i++)
+        rc = exec_pair(b->db, "UPDATE assist_adjustment SET payment_id = ? WHERE id = ?",
+                       adj[i].line_id, adj[i].source_id);
+    return rc;
+}
+
+int payroll_build(struct db *db, struct arena *a, const struct assist_settings *s,
+                  const char *county12, int32_t yyyymm, int64_t user_id, int64_t now,
+                  struct payroll_result *res)
+{
+    memset(res, 0, sizeof *res);
+    struct scope county;
+    int rc = scope_from_region(county12, &county);
+    if (rc == 0)
+        rc = payroll_open_batch(db, county12, yyyymm, &res->id);
+    if (rc)
+        return rc;
+    if (res->id)
+        return MZ_ECONFLICT;
+    struct payroll_standards *std = arena_alloc(a, sizeof *std);
+    struct list reissues = { .size = sizeof(struct extra) };
+    struct list adjustments = { .size = sizeof(struct extra) };
+    struct build b = { db, a, s, std, users_new_id(), yyyymm,
+                       { .size = sizeof(struct mark) }, { .size = sizeof(struct mark) }, res };
+    rc = payroll_standards_load(db, a, s, county12, yyyymm, std);
+    if (rc == 0)
+        rc = header_insert(db, b.payroll_id, county12, yyyymm, user_id, now);
+    if (rc == 0)
+        rc = load_reissues(db, a, &county, &reissues);
+    if (rc == 0)
+        rc = load_adjustments(db, a, &county, &adjustments);
+    if (rc == 0)
+        rc = copy_lines(&b, &county, &reissues, &adjustments);
+    if (rc == 0)
+        rc = copy_skipped(&b);
+    if (rc == 0)
+        rc = mark_sources(&b, &reissues, &adjustments);
+    if (rc == 0)
+        rc = header_totals(db, b.payroll_id, res->line_count, res->total_fen);
+    res->id = b.payroll_id;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- cancel, confirm */
+
+/* The status of batch id into out ("" when it does not exist). */
+static int batch_status(struct db *db, int64_t id, char out[16], int64_t *count, int64_t *total)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "SELECT status, line_count, total_fen FROM assist_payroll "
+                            "WHERE id = ?", &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, id);
+    rc = db_step(st);
+    out[0] = '\0';
+    if (rc == 1) {
+        text_col(st, 0, out, 16);
+        *count = db_col_int64(st, 1);
+        *total = db_col_int64(st, 2);
+    }
+    db_reset(st);
+    if (rc < 0)
+        return rc;
+    return rc == 1 ? 0 : MZ_ENOTFOUND;
+}
+
+int payroll_cancel(struct db *db, int64_t id, int64_t user_id, int64_t now)
+{
+    char status[16];
+    int64_t count, total;
+    int rc = batch_status(db, id, status, &count, &total);
+    if (rc)
+        return rc;
+    if (strcmp(status, "draft") != 0)
+        return MZ_ECONFLICT;
+    static const char *const steps[] = {
+        "UPDATE assist_payment SET status = 'failed' WHERE status = 'reissued' AND id IN "
+        "(SELECT reissue_of FROM assist_payment WHERE payroll_id = ? AND kind = 'reissue')",
+        "UPDATE assist_adjustment SET payment_id = NULL WHERE payment_id IN "
+        "(SELECT id FROM assist_payment WHERE payroll_id = ? AND kind = 'adjust')",
+        "UPDATE assist_case SET first_paid_payroll = NULL WHERE first_paid_payroll = ? AND id IN "
+        "(SELECT case_id FROM assist_payment WHERE payroll_id = ?)",
+        "UPDATE assist_payment SET status = 'cancelled' WHERE payroll_id = ?",
+    };
+    static const int params[] = { 1, 1, 2, 1 };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0] && rc == 0; i++)
+        rc = exec_id(db, steps[i], id, params[i]);
+    struct db_stmt *st;
+    if (rc == 0)
+        rc = db_prepare(db, "UPDATE assist_payroll SET status = 'cancelled', cancelled_by = ?, "
+                            "cancelled_at = ? WHERE id = ? AND status = 'draft'", &st);
+    if (rc == 0) {
+        db_bind_int64(st, 1, user_id);
+        db_bind_int64(st, 2, now);
+        db_bind_int64(st, 3, id);
+        rc = db_step(st);
+        db_reset(st);
+    }
+    return rc < 0 ? rc : 0;
+}
+
+/* Count and sum of the batch's lines with the given status (NULL: every status but cancelled). */
+static int line_sums(struct db *db, int64_t id, int64_t *count, int64_t *total)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "SELECT COUNT(*), COALESCE(SUM(amount_fen), 0) FROM assist_payment "
+                            "WHERE payroll_id = ? AND status <> 'cancelled'", &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, id);
+    rc = db_step(st);
+    if (rc == 1) {
+        *count = db_col_int64(st, 0);
+        *total = db_col_int64(st, 1);
+    }
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+int payroll_confirm(struct db *db, int64_t id, int64_t user_id, int64_t now)
+{
+    char status[16];
+    int64_t count, total, lines = 0, sum = 0;
+    int rc = batch_status(db, id, status, &count, &total);
+    if (rc)
+        return rc;
+    if (strcmp(status, "draft") != 0)
+        return MZ_ECONFLICT;
+    rc = line_sums(db, id, &lines, &sum);
+    if (rc)
+        return rc;
+    if (lines != count || sum != total)
+        return MZ_EVALIDATE;
+    struct db_stmt *st;
+    rc = db_prepare(db, "UPDATE assist_payroll SET status = 'confirmed', confirmed_by = ?, "
+                        "confirmed_at = ? WHERE id = ? AND status = 'draft'", &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, user_id);
+    db_bind_int64(st, 2, now);
+    db_bind_int64(st, 3, id);
+    rc = db_step(st);
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* ---------------------------------------------------------------- bank return */
+
+static int by_line_id(const void *x, const void *y)
+{
+    const struct payroll_return *a = *(const struct payroll_return *const *)x;
+    const struct payroll_return *b = *(const struct payroll_return *const *)y;
+    if (a->line_id != b->line_id)
+        return a->line_id < b->line_id ? -1 : 1;
+    return a->line_no < b->line_no ? -1 : a->line_no > b->line_no;
+}
+
+/* The file line of the first id listed twice (the later listing), or 0. */
+static long repeated(const struct payroll_return *r, size_t n)
+{
+    if (n < 2)
+        return 0;
+    const struct payroll_return **sorted = malloc(n * sizeof *sorted);
+    if (!sorted)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = &r[i];
+    qsort(sorted, n, sizeof *sorted, by_line_id);
+    long bad = 0;
+    for (size_t i = 1; i < n; i++)
+        if (sorted[i]->line_id == sorted[i - 1]->line_id &&
+            (bad == 0 || sorted[i]->line_no < bad))
+            bad = sorted[i]->line_no;
+    free(sorted);
+    return bad;
+}
+
+/* Checks one return line against the ledger; *why on refusal. */
+static int check_return(struct db *db, int64_t id, const struct payroll_return *r,
+                        const char **why)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "SELECT payroll_id, status, amount_fen FROM assist_payment "
+                            "WHERE id = ?", &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, r->line_id);
+    rc = db_step(st);
+    if (rc == 1) {
+        const char *status = db_col_text(st, 1, NULL);
+        if (db_col_int64(st, 0) != id)
+            *why = "该明细不属于本批次";
+        else if (strcmp(status, "pending") != 0)
+            *why = "该明细已回盘，不能重复回盘";
+        else if (r->amount_fen >= 0 && r->amount_fen != db_col_int64(st, 2))
+            *why = "金额与发放明细不符";
+        rc = 0;
+    } else if (rc == 0) {
+        *why = "明细编号不存在";
+    }
+    db_reset(st);
+    if (rc < 0)
+        return rc;
+    return *why ? MZ_EVALIDATE : 0;
+}
+
+static int apply_return(struct db *db, const struct payroll_return *r, int64_t *fen)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "UPDATE assist_payment SET status = ?, fail_reason = ? WHERE id = ? "
+                            "AND status = 'pending' RETURNING amount_fen", &st);
+    if (rc)
+        return rc;
+    const char *status = r->paid ? "paid" : "failed";
+    db_bind_text(st, 1, status, strlen(status));
+    if (r->reason)
+        db_bind_text(st, 2, r->reason, strlen(r->reason));
+    else
+        db_bind_null(st, 2);
+    db_bind_int64(st, 3, r->line_id);
+    rc = db_step(st);
+    if (rc == 1)
+        *fen = db_col_int64(st, 0);
+    db_reset(st);
+    return rc == 1 ? 0 : rc < 0 ? rc : MZ_ECONFLICT;
+}
+
+/* Adds t to the header and checks paid + failed + pending = the total. */
+static int header_returns(struct db *db, int64_t id, const struct payroll_return_totals *t)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "UPDATE assist_payroll SET paid_count = paid_count + ?, "
+                            "paid_fen = paid_fen + ?, failed_count = failed_count + ?, "
+                            "failed_fen = failed_fen + ? WHERE id = ?", &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, t->paid_count);
+    db_bind_int64(st, 2, t->paid_fen);
+    db_bind_int64(st, 3, t->failed_count);
+    db_bind_int64(st, 4, t->failed_fen);
+    db_bind_int64(st, 5, id);
+    rc = db_step(st);
+    db_reset(st);
+    if (rc < 0)
+        return rc;
+    rc = db_prepare(db, "SELECT h.total_fen, h.paid_fen + h.failed_fen + COALESCE((SELECT "
+                        "SUM(p.amount_fen) FROM assist_payment p WHERE p.payroll_id = h.id AND "
+                        "p.status = 'pending'), 0) FROM assist_payroll h WHERE h.id = ?", &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, id);
+    rc = db_step(st);
+    bool ok = rc == 1 && db_col_int64(st, 0) == db_col_int64(st, 1);
+    db_reset(st);
+    if (rc < 0)
+        return rc;
+    return ok ? 0 : MZ_EINTERNAL;
+}
+
+int payroll_apply_returns(struct db *db, int64_t id, const struct payroll_return *r, size_t n,
+                          struct payroll_return_totals *t, long *bad_line, const char **why)
+{
+    memset(t, 0, sizeof *t);
+    *bad_line = 0;
+    *why = NULL;
+    char status[16];
+    int64_t count, total;
+    int rc = batch_status(db, id, status, &count, &total);
+    if (rc)
+        return rc;
+    if (strcmp(status, "confirmed") != 0)
+        return MZ_ECONFLICT;
+    long twice = repeated(r, n);
+    if (twice < 0)
+        return MZ_ENOMEM;
+    if (twice > 0) {
+        *bad_line = twice;
+        *why = "明细编号重复";
+        return MZ_EVALIDATE;
+    }
+    for (size_t i = 0; i < n; i++) {
+        rc = check_return(db, id, &r[i], why);
+        if (rc == MZ_EVALIDATE)
+            *bad_line = r[i].line_no;
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        int64_t fen = 0;
+        rc = apply_return(db, &r[i], &fen);
+        if (rc == 0 && r[i].paid) {
+            t->paid_count++;
+            t->paid_fen += fen;
+        } else if (rc == 0) {
+            t->failed_count++;
+            t->failed_fen += fen;
+        }
+    }
+    return rc ? rc : header_returns(db, id, t);
+}
+
+/* ---------------------------------------------------------------- counties, accounts */
+
+int payroll_counties(struct db *db, struct arena *a, const char *region12, char (**codes)[13],
+                     size_t *n)
+{
+    struct scope s;
+    int rc = scope_from_region(region12, &s);
+    struct db_stmt *st;
+    if (rc == 0)
+        rc = db_prepare(db, "SELECT code FROM region WHERE level = 3 AND valid_to IS NULL "
+                            "AND code >= ? AND code < ? ORDER BY code", &st);
+    if (rc)
+        return rc;
+    scope_bind(st, 1, &s);
+    struct list l = { .size = 13 };
+    while ((rc = db_step(st)) == 1)
+        text_col(st, 0, list_push(a, &l), 13);
+    db_reset(st);
+    *codes = l.items;
+    *n = l.n;
+    return rc < 0 ? rc : 0;
+}
+
+int payroll_bank_account_set(struct db *db, int64_t case_id, int64_t person_id,
+                             const char *bank_name, const char *sealed, const char *masked,
+                             int64_t account_id, int64_t user_id, int64_t now)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "INSERT INTO assist_bank_account (id, case_id, person_id, bank_name, "
+                            "account_cipher, account_masked, created_by, created_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, account_id);
+    db_bind_int64(st, 2, case_id);
+    db_bind_int64(st, 3, person_id);
+    db_bind_text(st, 4, bank_name, strlen(bank_name));
+    db_bind_text(st, 5, sealed, strlen(sealed));
+    db_bind_text(st, 6, masked, strlen(masked));
+    db_bind_int64(st, 7, user_id);
+    db_bind_int64(st, 8, now);
+    rc = db_step(st);
+    db_reset(st);
+    if (rc < 0)
+        return rc;
+    rc = db_prepare(db, "UPDATE assist_case SET bank_account_id = ?, updated_at = ? WHERE id = ?",
+                    &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, account_id);
+    db_bind_int64(st, 2, now);
+    db_bind_int64(st, 3, case_id);
+    rc = db_step(st);
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+int payroll_case_payee(struct db *db, int64_t case_id, char region[REGION_CODE_LEN + 1],
+                       int64_t *person_id)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "SELECT region, applicant_id FROM assist_case WHERE id = ?", &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, case_id);
+    rc = db_step(st);
+    if (rc == 1) {
+        text_col(st, 0, region, REGION_CODE_LEN + 1);
+        *person_id = db_col_int64(st, 1);
+    }
+    db_reset(st);
+    return rc < 0 ? rc : rc == 1 ? 0 : MZ_ENOTFOUND;
+}
