@@ -6,6 +6,7 @@
 // the work list. Steps are dated with "on" (entered after the fact), so 公示 periods are over.
 import { expectError } from '../lib/checks.mjs';
 import { act, apply, CASES, newKey, send, toDeciding } from '../lib/assist.mjs';
+import { decodeUtf8, send as sendRaw } from '../lib/http.mjs';
 
 const STANDARDS = '/api/v1/assist/standards';
 const prepared = new Map();
@@ -294,6 +295,112 @@ async function deathReview(ctx) {
   check(t && t.reason === 'death_review' && t.actions.includes('review'), 'a death-review task for the reviewer', t ?? after.items.slice(0, 3));
 }
 
+// ---------------------------------------------------------------- payment
+
+const PAYROLLS = '/api/v1/assist/payrolls';
+
+// Every line of a batch (keyset pages).
+async function allLines({ base, world }, id) {
+  const items = [];
+  let after = '';
+  for (;;) {
+    const page = await world.as('t.payer').expect(200, base, 'GET', `${PAYROLLS}/${id}/lines?limit=500${after ? `&after=${after}` : ''}`);
+    items.push(...page.items);
+    if (!page.next) return items;
+    after = page.next;
+  }
+}
+
+async function payroll(ctx, month) {
+  const b = await ctx.world.as('t.payer').expect(201, ctx.base, 'POST', PAYROLLS, { county: '510824', month });
+  return { ...b, lines: await allLines(ctx, b.id) };
+}
+
+const lineOf = (b, caseId, month) => b.lines.filter((l) => l.case_id === caseId && (!month || l.for_month === month));
+
+// A rural 低保 household approved in May, paid from June (DB-57 Art. 21): its first batch, July,
+// pays June as arrears; the rural standard rises from August (400 → 450元, rules.md §8: the
+// standard in force on the 1st of each month, past lines never rewritten); a re-run of a month
+// is refused; a draft is cancelled and rebuilt; the bank file carries the account in clear
+// only there; the bank's return fails one line, which the next batch re-issues; the payee of
+// another household dies on 2026-08-20 — paid for August, not for September; control totals
+// agree at every step. The rural standard is this scenario's alone.
+async function payment(ctx) {
+  const { base, world } = ctx;
+  const approver = world.as('t.approver');
+  for (const [amount, from, source] of [[40000, '2026-01', '苍民发〔2025〕20号'], [45000, '2026-08', '苍民发〔2026〕8号']])
+    await approver.expect(201, base, 'POST', STANDARDS, { region: '510824', kind: 'dibao_rural', amount_fen: amount, period: 'month', effective_from: from, source });
+  const approved = async (label, relations, income) => {
+    const c = await apply(ctx, label, { urban: false, on: '2026-05-06' }, relations);
+    await toDeciding(ctx, c.id, { investigate: '2026-05-07', opinion: '2026-05-08', decide: '2026-05-18' });
+    const a = await act(ctx, 't.approver', c.id, 'approve', { on: '2026-05-20', per_capita_income_fen: income });
+    if (a.decision.start_month !== '2026-06') fail('paid from the month after the decision', a.decision);
+    return c;
+  };
+  const a = await approved('发放甲', ['10', '20'], 10000);   // (400 − 100) × 3 = 900元
+  const b = await approved('发放乙', ['10'], 20000);         // (400 − 200) × 2 = 400元
+  const noAccount = await approved('无账户', [], 10000);
+  const bad = await send(ctx, 't.intake', 'POST', `${CASES}/${a.id}/bank-account`, { bank_name: '四川农信', account: '6217-0000' });
+  expectError(bad, 422, 'validation_failed', 'account');
+  for (const [c, account] of [[a, '6217995550000000001'], [b, '6217995550000000002']]) {
+    const res = await send(ctx, 't.intake', 'POST', `${CASES}/${c.id}/bank-account`, { bank_name: '四川农信苍溪支行', account });
+    if (res.status !== 201 && res.status !== 200) fail('bank account', [res.status, res.body]);
+    if (JSON.stringify(res.body).includes(account) || !res.body.account_masked) fail('the account is shown masked only', res.body);
+  }
+
+  // July: June as arrears, July as regular
+  const july = await payroll(ctx, '2026-07');
+  const aJuly = lineOf(july, a.id);
+  if (aJuly.map((l) => `${l.for_month}:${l.kind}:${l.amount_fen}`).sort().join() !== '2026-06:arrears:90000,2026-07:regular:90000') fail('A in July', aJuly);
+  if (lineOf(july, noAccount.id).length) fail('a case without an account is not paid', lineOf(july, noAccount.id));
+  const skipped = await world.as('t.payer').expect(200, base, 'GET', `${PAYROLLS}/${july.id}/skipped?limit=500`);
+  if (!skipped.items.some((i) => i.case_id === noAccount.id && i.reason === 'no_bank_account')) fail('the county sees why', skipped.items.slice(0, 5));
+  const sum = (lines) => lines.reduce((t, l) => t + l.amount_fen, 0);
+  if (july.line_count !== july.lines.length || july.total_fen !== sum(july.lines)) fail('control totals of the draft', [july.line_count, july.total_fen, july.lines.length, sum(july.lines)]);
+  // the same month again: refused, naming the batch
+  const again = await world.as('t.payer').post(base, PAYROLLS, { county: '510824', month: '2026-07' });
+  expectError(again, 409, 'conflict');
+  if (again.body.error.record_id !== july.id) fail('the 409 names the open batch', again.body);
+  // cancelled while a draft, then rebuilt: the same lines, nobody paid twice
+  await world.as('t.payer').expect(200, base, 'POST', `${PAYROLLS}/${july.id}/cancel`);
+  const july2 = await payroll(ctx, '2026-07');
+  if (july2.id === july.id || july2.total_fen !== july.total_fen || lineOf(july2, a.id).length !== 2) fail('rebuilt after cancelling', [july.total_fen, july2.total_fen]);
+  const confirmed = await world.as('t.payer').expect(200, base, 'POST', `${PAYROLLS}/${july2.id}/confirm`);
+  if (confirmed.status !== 'confirmed') fail('confirmed', confirmed);
+  expectError(await world.as('t.payer').post(base, `${PAYROLLS}/${july2.id}/cancel`), 409, 'conflict');
+  // the bank file: the account in clear, a control line
+  const file = await sendRaw(base, { method: 'GET', path: `${PAYROLLS}/${july2.id}/bank-file`, headers: world.as('t.payer').authHeaders('GET') });
+  const text = decodeUtf8(file.bytes);
+  if (file.status !== 200 || !text.includes('6217995550000000001') || !text.includes('900.00')) fail('the bank file', [file.status, text.slice(0, 300)]);
+  // the return: B's July line failed, everything else paid
+  const bJuly = lineOf(july2, b.id, '2026-07')[0];
+  const rows = july2.lines.map((l) => l.id === bJuly.id ? `${l.id},failed,账户已冻结` : `${l.id},paid,`);
+  const ret = await sendRaw(base, { method: 'POST', path: `${PAYROLLS}/${july2.id}/returns`,
+    headers: { ...world.as('t.payer').authHeaders('POST'), 'Content-Type': 'text/csv' }, body: Buffer.from(`明细编号,状态,原因\n${rows.join('\n')}\n`) });
+  const totals = JSON.parse(decodeUtf8(ret.bytes));
+  if (ret.status !== 200 || totals.failed_count !== 1 || totals.failed_fen !== bJuly.amount_fen || totals.paid_fen + totals.failed_fen !== july2.total_fen) fail('the return reconciles', [ret.status, totals]);
+
+  // B's payee dies on 2026-08-20: still paid for August (alive on its 1st)
+  const head = await world.as('t.county').expect(200, base, 'GET', `/api/v1/persons/${b.household.head.id}`);
+  await world.as('t.intake').expect(200, base, 'PATCH', `/api/v1/persons/${b.household.head.id}`, { version: head.version, death_date: '2026-08-20' });
+  // August: the new standard for A; B's failed July line re-issued with its July amount
+  const aug = await payroll(ctx, '2026-08');
+  if (sum(lineOf(aug, a.id, '2026-08')) !== 105000) fail('A in August at the new standard (450 − 100) × 3', lineOf(aug, a.id));
+  const reissue = lineOf(aug, b.id, '2026-07');
+  if (reissue.length !== 1 || reissue[0].kind !== 'reissue' || reissue[0].amount_fen !== 40000) fail('B\'s failed July line re-issued', reissue);
+  if (sum(lineOf(aug, b.id, '2026-08')) !== 50000) fail('B in August (450 − 200) × 2', lineOf(aug, b.id));
+  await world.as('t.payer').expect(200, base, 'POST', `${PAYROLLS}/${aug.id}/confirm`);
+  // September: B's payee was recorded dead before the 1st — not paid; A goes on
+  const sep = await payroll(ctx, '2026-09');
+  if (lineOf(sep, b.id).length) fail('nobody recorded dead before the month is paid', lineOf(sep, b.id));
+  if (sum(lineOf(sep, a.id)) !== 105000) fail('A in September', lineOf(sep, a.id));
+  const sepSkipped = await world.as('t.payer').expect(200, base, 'GET', `${PAYROLLS}/${sep.id}/skipped?limit=500`);
+  if (!sepSkipped.items.some((i) => i.case_id === b.id && i.reason === 'deceased')) fail('skipped as deceased', sepSkipped.items.slice(0, 5));
+  // the July lines are what they were: a later standard never rewrites a past payment
+  const julyAgain = await allLines(ctx, july2.id);
+  if (sum(julyAgain.filter((l) => l.case_id === a.id)) !== 180000) fail('July as paid', julyAgain.filter((l) => l.case_id === a.id));
+}
+
 // Delegation (DB-57 Art. 2; DD-2022 四(一)): once the county sets township_confirm.dibao, the
 // township's reviewer confirms 低保 itself and the overall limit is 20 working days. Runs last:
 // it changes 苍溪县's settings.
@@ -323,5 +430,6 @@ export const tests = [
   { name: 'assist: the work list shows the caller\'s cases, overdue first, with counts', fn: workList },
   { name: 'assist: 低保边缘 recognised strictly between 1 and 1.5 × the standard; 刚性支出 needs its threshold', fn: recognition },
   { name: 'assist: a death in a household in payment becomes a review task', fn: deathReview },
+  { name: 'assist: payment — arrears, a standard change mid-year, re-run refused, cancel, bank file, return, re-issue, a death between two payrolls', fn: payment },
   { name: 'assist: confirmation delegated to the township: its reviewer approves; limit 20 working days', fn: delegated },
 ];
