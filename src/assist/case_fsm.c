@@ -234,7 +234,7 @@ static const char *guard(const struct case_summary *s, const struct case_context
     case CA_END_PUBLICITY: {
         int end = publicity_end(cx, s->publicity_on);
         if (cx->today <= end) {
-            char day[11];
+            char day[32];
             snprintf(buf, buflen, "公示期 %d 天，至 %s 届满，届满后方可结束公示"
                      "（《最低生活保障审核确认办法》第十九条）", cx->settings->publicity_days,
                      format_day(day, sizeof day, end));
