@@ -51,6 +51,7 @@
 #include "assist_rules.h"
 #include "http.h"
 #include "ids.h"
+#include "scope.h"
 
 struct db;
 struct arena;
@@ -163,13 +164,28 @@ int payroll_standards_load(struct db *db, struct arena *a, const struct assist_s
 /* The id of the county's batch of the month that is not cancelled, or 0. 0 or MZ_E…. */
 int payroll_open_batch(struct db *db, const char *county12, int32_t yyyymm, int64_t *id);
 /*
- * Builds the draft batch of county12 (a 12-digit county code) for yyyymm inside the caller's
- * transaction: header, lines (db_copy_*), skipped cases, first_paid_payroll, reissued failures,
- * adjustments. MZ_ECONFLICT with res->id = the existing batch when one is open. 0 or MZ_E….
+ * Builds the draft batch of county12 (a 12-digit county code) for yyyymm with the county's
+ * settings in force, inside the caller's transaction: header, lines (db_copy_*), skipped
+ * cases, first_paid_payroll, reissued failures, adjustments. MZ_ECONFLICT with res->id = the
+ * existing batch when one is open. 0 or MZ_E….
  */
-int payroll_build(struct db *db, struct arena *a, const struct assist_settings *s,
-                  const char *county12, int32_t yyyymm, int64_t user_id, int64_t now,
-                  struct payroll_result *res);
+int payroll_build(struct db *db, struct arena *a, const char *county12, int32_t yyyymm,
+                  int64_t user_id, int64_t now, struct payroll_result *res);
+/* Called with the number of cases read so far, after each chunk. */
+typedef void (*payroll_progress_fn)(void *ctx, int64_t cases);
+/*
+ * The batches of n counties (sorted by code) in one pass over the cases from the first
+ * county's code to the last's, in id order, a chunk at a time — the way a province pays in one
+ * run: each case is read once whatever the number of counties. A county that has an open batch
+ * is left alone (res[i].id = that batch, line_count 0). res has n entries. Inside the caller's
+ * transaction; two calls on two connections with disjoint county ranges may run in parallel.
+ */
+int payroll_build_many(struct db *db, struct arena *a, const char (*counties)[13], size_t n,
+                       int32_t yyyymm, int64_t user_id, int64_t now, struct payroll_result *res,
+                       payroll_progress_fn progress, void *ctx);
+/* The code range [first county, last county] of n sorted counties as a scope. 0 or
+ * MZ_EINVAL (n = 0). */
+int payroll_counties_range(const char (*counties)[13], size_t n, struct scope *out);
 /* Cancels a draft batch (inside the caller's transaction): lines cancelled, first payments,
  * reissued failures and adjustments released. MZ_ECONFLICT when not a draft. 0 or MZ_E…. */
 int payroll_cancel(struct db *db, int64_t id, int64_t user_id, int64_t now);

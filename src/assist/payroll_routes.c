@@ -5,7 +5,7 @@
  *
  * A batch is visible to callers whose scope contains its county; any other id is answered 404
  * as if it did not exist. Every change and the bank file are audited in the transaction that
- * makes them. The settings of the computation are the county's (assist_settings_load).
+ * makes them. The computation uses the county's settings in force.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -17,7 +17,6 @@
 #include "db.h"
 #include "errors.h"
 #include "payroll.h"
-#include "setting.h"
 #include "region_store.h"
 #include "route_args.h"
 #include "scope.h"
@@ -156,13 +155,10 @@ static int payroll_create(struct request *rq)
         rc = http_fail(rq, MZ_EVALIDATE, "month", "月份应为 YYYY-MM");
     if (rc)
         return rc;
-    struct assist_settings s;
     struct payroll_result res;
     rc = db_begin(rq->db);
     if (rc == 0)
-        rc = assist_settings_load(rq->db, rq->arena, county, &s);
-    if (rc == 0)
-        rc = payroll_build(rq->db, rq->arena, &s, county, month, rq->who->user_id, rq->now, &res);
+        rc = payroll_build(rq->db, rq->arena, county, month, rq->who->user_id, rq->now, &res);
     if (rc == 0)
         rc = http_audit(rq, "assist.payroll.create", "assist_payroll", id_text(rq, res.id),
                         county, "success",

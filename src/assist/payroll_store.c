@@ -13,6 +13,7 @@
 #include "errors.h"
 #include "payroll.h"
 #include "scope.h"
+#include "setting.h"
 #include "standard.h"
 #include "users.h"
 
@@ -263,7 +264,11 @@ static int copy_line(struct db *db, int64_t id, int64_t payroll_id, int64_t case
     "AND (c.stop_month IS NULL OR ? < c.stop_month) "                                             \
     "AND (c.taper_until IS NULL OR ? <= c.taper_until)) "                                         \
     "OR (c.programme IN ('lshi_urgent', 'lshi_expense') AND c.state = 'granted' "                 \
-    "AND c.amount_method = 'once' AND c.first_paid_payroll IS NULL)) ORDER BY c.id"
+    "AND c.amount_method = 'once' AND c.first_paid_payroll IS NULL)) AND c.id > ? "              \
+    "ORDER BY c.id LIMIT ?"
+
+/* Cases read per query: the rows of one chunk are held in memory while their lines are copied. */
+#define CASE_CHUNK 50000
 
 static int64_t col_or(struct db_stmt *st, int col, int64_t none)
 {
@@ -318,14 +323,18 @@ struct mark {
     enum payroll_skip why;
 };
 
+/* One county's batch being built. */
 struct build {
     struct db *db;
     struct arena *a;
-    const struct assist_settings *s;
-    const struct payroll_standards *std;
-    int64_t payroll_id;
+    char county[REGION_CODE_LEN + 1];
+    struct scope scope;
+    struct assist_settings s;        /* the county's settings in force */
+    struct payroll_standards *std;
+    int64_t payroll_id;              /* 0: the county has an open batch and is left alone */
     int32_t month;
     struct list skipped, first;      /* struct mark */
+    struct list reissues, adjustments; /* struct extra */
     struct payroll_result *res;
 };
 
@@ -359,7 +368,7 @@ static int copy_case(struct build *b, struct db_stmt *st)
     struct payroll_case c;
     size_t n = 0;
     case_row(st, &c);
-    enum payroll_skip why = payroll_case_lines(b->s, b->std, &c, b->month, lines, &n);
+    enum payroll_skip why = payroll_case_lines(&b->s, b->std, &c, b->month, lines, &n);
     if (why != PAYROLL_PAID && why != PAYROLL_NOT_DUE) {
         struct mark *m = list_push(b->a, &b->skipped);
         *m = (struct mark){ c.id, why };
@@ -380,38 +389,77 @@ static int copy_case(struct build *b, struct db_stmt *st)
     return rc;
 }
 
-/* Streams the county's cases in id order into one copy of their lines, then the reissues and
- * adjustments. The query runs before the copy starts (PostgreSQL holds its rows): a connection
- * runs no statement while a COPY is open. */
-static int copy_lines(struct build *b, const struct scope *county, struct list *reissues,
-                      struct list *adjustments)
+/* The batch of the county a case's region lies in (builds sorted by county), or NULL. */
+static struct build *build_of(struct build *bs, size_t n, const char *region)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int cmp = memcmp(bs[mid].county, region, 6);
+        if (cmp == 0)
+            return bs[mid].payroll_id ? &bs[mid] : NULL;
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* One chunk of cases after *after, in id order, into one copy of their lines. *rows is the
+ * number of cases read (0 at the end). The query runs before the copy starts (PostgreSQL holds
+ * the chunk's rows): a connection runs no statement while a COPY is open. */
+static int copy_chunk(struct db *db, const struct scope *region, struct build *bs, size_t n,
+                      int32_t month, int64_t *after, long *rows)
 {
     struct db_stmt *st;
-    int rc = db_prepare(b->db, CASE_SELECT, &st);
+    int rc = db_prepare(db, CASE_SELECT, &st);
     if (rc)
         return rc;
-    scope_bind(st, 1, county);
-    db_bind_int64(st, 3, b->month);
-    db_bind_int64(st, 4, b->month);
-    db_bind_int64(st, 5, b->month);
+    scope_bind(st, 1, region);
+    db_bind_int64(st, 3, month);
+    db_bind_int64(st, 4, month);
+    db_bind_int64(st, 5, month);
+    db_bind_int64(st, 6, *after);
+    db_bind_int64(st, 7, CASE_CHUNK);
+    *rows = 0;
     int row = db_step(st);
-    rc = row < 0 ? row : db_copy_begin(b->db, "assist_payment", LINE_COLUMNS, LINE_NCOLUMNS);
-    if (rc) {
+    rc = row <= 0 ? row : db_copy_begin(db, "assist_payment", LINE_COLUMNS, LINE_NCOLUMNS);
+    if (rc || row == 0) {
         db_reset(st);
         return rc;
     }
     while (row == 1 && rc == 0) {
-        rc = copy_case(b, st);
+        size_t len = 0;
+        const char *region12 = db_col_text(st, 5, &len);
+        struct build *b = len == REGION_CODE_LEN ? build_of(bs, n, region12) : NULL;
+        *after = db_col_int64(st, 0);
+        (*rows)++;
+        rc = b ? copy_case(b, st) : 0;
         row = rc ? 0 : db_step(st);
     }
     db_reset(st);
     if (rc == 0 && row < 0)
         rc = row;
-    if (rc == 0)
-        rc = copy_extras(b, reissues);
-    if (rc == 0)
-        rc = copy_extras(b, adjustments);
-    int end = db_copy_end(b->db);
+    int end = db_copy_end(db);
+    return rc ? rc : end;
+}
+
+/* The reissues and adjustments of every county, in one copy. */
+static int copy_all_extras(struct db *db, struct build *bs, size_t n)
+{
+    bool any = false;
+    for (size_t i = 0; i < n; i++)
+        any = any || bs[i].reissues.n || bs[i].adjustments.n;
+    if (!any)
+        return 0;
+    int rc = db_copy_begin(db, "assist_payment", LINE_COLUMNS, LINE_NCOLUMNS);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        rc = copy_extras(&bs[i], &bs[i].reissues);
+        if (rc == 0)
+            rc = copy_extras(&bs[i], &bs[i].adjustments);
+    }
+    int end = db_copy_end(db);
     return rc ? rc : end;
 }
 
@@ -463,9 +511,10 @@ static int exec_pair(struct db *db, const char *sql, int64_t a, int64_t b)
 }
 
 /* first_paid_payroll of first payments, reissued failures, adjustments' payment ids. */
-static int mark_sources(struct build *b, struct list *reissues, struct list *adjustments)
+static int mark_sources(struct build *b)
 {
     int rc = 0;
+    struct list *reissues = &b->reissues, *adjustments = &b->adjustments;
     struct mark *first = b->first.items;
     struct extra *r = reissues->items, *adj = adjustments->items;
     for (size_t i = 0; i < b->first.n && rc == 0; i++)
@@ -480,41 +529,102 @@ static int mark_sources(struct build *b, struct list *reissues, struct list *adj
     return rc;
 }
 
-int payroll_build(struct db *db, struct arena *a, const struct assist_settings *s,
-                  const char *county12, int32_t yyyymm, int64_t user_id, int64_t now,
-                  struct payroll_result *res)
+int payroll_counties_range(const char (*counties)[13], size_t n, struct scope *out)
+{
+    if (n == 0)
+        return MZ_EINVAL;
+    memset(out, 0, sizeof *out);
+    memcpy(out->lo, counties[0], 6);
+    memcpy(out->hi, counties[n - 1], 6);
+    out->hi[5]++;  /* '9' + 1 is ':', above every digit */
+    return 0;
+}
+
+/* Prepares county i's batch: its settings and standards, the header, the failed lines to
+ * reissue and the adjustments to pay; a county with an open batch is left alone (id 0). */
+static int build_begin(struct db *db, struct arena *a, const char *county12, int32_t yyyymm,
+                       int64_t user_id, int64_t now, struct build *b, struct payroll_result *res)
 {
     memset(res, 0, sizeof *res);
-    struct scope county;
-    int rc = scope_from_region(county12, &county);
+    *b = (struct build){ .db = db, .a = a, .month = yyyymm, .res = res,
+                         .skipped = { .size = sizeof(struct mark) },
+                         .first = { .size = sizeof(struct mark) },
+                         .reissues = { .size = sizeof(struct extra) },
+                         .adjustments = { .size = sizeof(struct extra) } };
+    snprintf(b->county, sizeof b->county, "%s", county12);
+    int rc = scope_from_region(county12, &b->scope);
     if (rc == 0)
         rc = payroll_open_batch(db, county12, yyyymm, &res->id);
-    if (rc)
+    if (rc || res->id)
         return rc;
-    if (res->id)
-        return MZ_ECONFLICT;
-    struct payroll_standards *std = arena_alloc(a, sizeof *std);
-    struct list reissues = { .size = sizeof(struct extra) };
-    struct list adjustments = { .size = sizeof(struct extra) };
-    struct build b = { db, a, s, std, users_new_id(), yyyymm,
-                       { .size = sizeof(struct mark) }, { .size = sizeof(struct mark) }, res };
-    rc = payroll_standards_load(db, a, s, county12, yyyymm, std);
+    b->std = arena_alloc(a, sizeof *b->std);
+    b->payroll_id = users_new_id();
+    rc = assist_settings_load(db, a, county12, &b->s);
     if (rc == 0)
-        rc = header_insert(db, b.payroll_id, county12, yyyymm, user_id, now);
+        rc = payroll_standards_load(db, a, &b->s, county12, yyyymm, b->std);
     if (rc == 0)
-        rc = load_reissues(db, a, &county, &reissues);
+        rc = header_insert(db, b->payroll_id, county12, yyyymm, user_id, now);
     if (rc == 0)
-        rc = load_adjustments(db, a, &county, &adjustments);
+        rc = load_reissues(db, a, &b->scope, &b->reissues);
     if (rc == 0)
-        rc = copy_lines(&b, &county, &reissues, &adjustments);
-    if (rc == 0)
-        rc = copy_skipped(&b);
-    if (rc == 0)
-        rc = mark_sources(&b, &reissues, &adjustments);
-    if (rc == 0)
-        rc = header_totals(db, b.payroll_id, res->line_count, res->total_fen);
-    res->id = b.payroll_id;
+        rc = load_adjustments(db, a, &b->scope, &b->adjustments);
+    res->id = b->payroll_id;
     return rc;
+}
+
+static int build_end(struct build *b)
+{
+    if (!b->payroll_id)
+        return 0;
+    int rc = copy_skipped(b);
+    if (rc == 0)
+        rc = mark_sources(b);
+    if (rc == 0)
+        rc = header_totals(b->db, b->payroll_id, b->res->line_count, b->res->total_fen);
+    return rc;
+}
+
+int payroll_build_many(struct db *db, struct arena *a, const char (*counties)[13], size_t n,
+                       int32_t yyyymm, int64_t user_id, int64_t now, struct payroll_result *res,
+                       payroll_progress_fn progress, void *ctx)
+{
+    struct scope region;
+    struct build *bs = arena_calloc(a, n ? n : 1, sizeof *bs);
+    int rc = payroll_counties_range(counties, n, &region);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        rc = i && strcmp(counties[i - 1], counties[i]) >= 0 ? MZ_EINVAL : 0;
+        if (rc == 0)
+            rc = build_begin(db, a, counties[i], yyyymm, user_id, now, &bs[i], &res[i]);
+    }
+    int64_t after = 0, done = 0;
+    long rows = rc ? 0 : 1;
+    while (rc == 0 && rows > 0) {
+        rc = copy_chunk(db, &region, bs, n, yyyymm, &after, &rows);
+        done += rows;
+        if (progress)
+            progress(ctx, done);
+    }
+    if (rc == 0)
+        rc = copy_all_extras(db, bs, n);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = build_end(&bs[i]);
+    return rc;
+}
+
+int payroll_build(struct db *db, struct arena *a, const char *county12, int32_t yyyymm,
+                  int64_t user_id, int64_t now, struct payroll_result *res)
+{
+    char county[1][13];
+    snprintf(county[0], sizeof county[0], "%s", county12);
+    int64_t open = 0;
+    int rc = payroll_open_batch(db, county12, yyyymm, &open);
+    if (rc == 0 && open) {
+        memset(res, 0, sizeof *res);
+        res->id = open;
+        return MZ_ECONFLICT;
+    }
+    return rc ? rc : payroll_build_many(db, a, (const char (*)[13])county, 1, yyyymm, user_id,
+                                        now, res, NULL, NULL);
 }
 
 /* ---------------------------------------------------------------- cancel, confirm */

@@ -21,7 +21,6 @@
 #include "errors.h"
 #include "migrate.h"
 #include "payroll.h"
-#include "setting.h"
 #include "seal.h"
 #include "standard.h"
 #include "tmpdir.h"
@@ -180,12 +179,9 @@ static void close_db(struct db *db)
 static int build(struct db *db, int32_t month, struct payroll_result *res)
 {
     struct arena *a = arena_new();
-    struct assist_settings s;
     int rc = db_begin(db);
     if (rc == 0)
-        rc = assist_settings_load(db, a, COUNTY, &s);
-    if (rc == 0)
-        rc = payroll_build(db, a, &s, COUNTY, month, 1, 2, res);
+        rc = payroll_build(db, a, COUNTY, month, 1, 2, res);
     rc = db_finish(db, rc);
     arena_free(a);
     return rc;
