@@ -117,6 +117,17 @@ static void set_month(struct act *x, const char *name, int month)
                                                                  month / 100, month % 100)));
 }
 
+/* A text member that must be one of the n words; message names them. */
+static int want_word(struct act *x, const char *name, const char *const *words, size_t n,
+                     const char *message, const char **out)
+{
+    int rc = want_text(x, name, 40, false, out);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (strcmp(*out, words[i]) == 0)
+            return 0;
+    return rc ? rc : http_fail(x->rq, MZ_EVALIDATE, name, message);
+}
+
 /* ---------------------------------------------------------------- money */
 
 /* The monthly 低保标准 of the case's side in force this month (§8). */
@@ -417,13 +428,9 @@ static int in_visit(struct act *x)
     const char *method, *findings;
     int rc = want_texts(x, "investigators", 10, true);
     if (rc == 0)
-        rc = want_text(x, "method", 20, false, &method);
-    bool known = false;
-    for (size_t i = 0; rc == 0 && i < sizeof METHODS / sizeof METHODS[0]; i++)
-        known = known || strcmp(method, METHODS[i]) == 0;
-    if (rc == 0 && !known)
-        rc = http_fail(x->rq, MZ_EVALIDATE, "method", "调查方式应为 home（入户调查）、neighbour（邻里访问）、"
-                       "letter（信函索证）、phone（电话）或 video（视频）");
+        rc = want_word(x, "method", METHODS, sizeof METHODS / sizeof METHODS[0],
+                       "调查方式应为 home（入户调查）、neighbour（邻里访问）、letter（信函索证）、"
+                       "phone（电话）或 video（视频）", &method);
     if (rc == 0)
         rc = want_text(x, "findings", TEXT_MAX, false, &findings);
     json_object_set_new(x->data, "county_level", json_boolean(x->cx->actor_county));
@@ -542,15 +549,9 @@ static int in_pay_first(struct act *x)
     const char *method;
     int64_t amount;
     int rc = lshi_amount(x, &amount);
-    if (rc == 0)
-        rc = want_text(x, "method", 20, false, &method);
-    bool known = false;
-    for (size_t i = 0; rc == 0 && i < sizeof METHODS / sizeof METHODS[0]; i++)
-        known = known || strcmp(method, METHODS[i]) == 0;
-    if (rc == 0 && !known)
-        rc = http_fail(x->rq, MZ_EVALIDATE, "method", "发放方式应为 cash（现金）、transfer（转账）"
-                       "或 in_kind（实物）");
-    return rc;
+    return rc ? rc : want_word(x, "method", METHODS, sizeof METHODS / sizeof METHODS[0],
+                               "发放方式应为 cash（现金）、transfer（转账）或 in_kind（实物）",
+                               &method);
 }
 
 static int in_complete(struct act *x)

@@ -22,15 +22,6 @@
     "fixed_amount_fen, care_tier, start_month, stop_month, taper_until, next_review_on, " \
     "bank_account_id, created_by, created_at, updated_at"
 
-static const char *dup_col(struct db_stmt *st, struct arena *a, int col)
-{
-    if (db_col_null(st, col))
-        return NULL;
-    size_t len = 0;
-    const char *t = db_col_text(st, col, &len);
-    return arena_strndup(a, t, len);
-}
-
 static int64_t int_or(struct db_stmt *st, int col, int64_t none)
 {
     return db_col_null(st, col) ? none : db_col_int64(st, col);
@@ -165,17 +156,17 @@ static void read_case(struct db_stmt *st, struct arena *a, struct case_row *c)
     c->household_id = int_or(st, 4, 0);
     c->applicant_id = db_col_int64(st, 5);
     c->single_person = db_col_int64(st, 6) != 0;
-    c->channel = dup_col(st, a, 7);
+    c->channel = db_col_dup(st, a, 7);
     c->residence_permit = db_col_int64(st, 8) != 0;
     c->staff_relative = db_col_int64(st, 9) != 0;
-    c->care_mode = dup_col(st, a, 10);
+    c->care_mode = db_col_dup(st, a, 10);
     c->authorised = db_col_int64(st, 11) != 0;
     case_state_parse(db_col_text(st, 12, NULL), &c->state);
     c->action_count = (int)db_col_int64(st, 13);
     c->accepted_on = (int)int_or(st, 14, 0);
     c->due_on = (int)int_or(st, 15, 0);
     c->extended = db_col_int64(st, 16) != 0;
-    c->amount_method = dup_col(st, a, 17);
+    c->amount_method = db_col_dup(st, a, 17);
     c->per_capita_income_fen = int_or(st, 18, CASE_NONE);
     c->covered_members = (int)int_or(st, 19, 0);
     c->fixed_amount_fen = int_or(st, 20, CASE_NONE);
@@ -233,8 +224,8 @@ int case_store_members(struct db *db, struct arena *a, int64_t id, struct case_m
     *n = 0;
     while ((rc = db_step(st)) == 1) {
         m = grow(a, m, *n, &cap, sizeof *m);
-        m[*n] = (struct case_member_row){ db_col_int64(st, 0), dup_col(st, a, 1),
-                                          db_col_int64(st, 2) != 0, dup_col(st, a, 3) };
+        m[*n] = (struct case_member_row){ db_col_int64(st, 0), db_col_dup(st, a, 1),
+                                          db_col_int64(st, 2) != 0, db_col_dup(st, a, 3) };
         (*n)++;
     }
     *out = m;
@@ -255,9 +246,9 @@ int case_store_items(struct db *db, struct arena *a, int64_t id, struct case_ite
     *n = 0;
     while ((rc = db_step(st)) == 1) {
         it = grow(a, it, *n, &cap, sizeof *it);
-        it[*n] = (struct case_item_row){ dup_col(st, a, 0), dup_col(st, a, 1), int_or(st, 2, 0),
+        it[*n] = (struct case_item_row){ db_col_dup(st, a, 0), db_col_dup(st, a, 1), int_or(st, 2, 0),
                                          db_col_int64(st, 3), (int)db_col_int64(st, 4),
-                                         dup_col(st, a, 5) };
+                                         db_col_dup(st, a, 5) };
         (*n)++;
     }
     *out = it;
@@ -289,15 +280,15 @@ int case_store_actions(struct db *db, struct arena *a, int64_t id, struct case_a
             rc = MZ_EINVAL;
             break;
         }
-        x->from_state = dup_col(st, a, 3);
+        x->from_state = db_col_dup(st, a, 3);
         x->actor_id = db_col_int64(st, 5);
-        x->actor_login = dup_col(st, a, 6);
+        x->actor_login = db_col_dup(st, a, 6);
         x->at = db_col_int64(st, 7);
         x->day = (int)db_col_int64(st, 8);
-        x->comment = dup_col(st, a, 9);
-        x->data = dup_col(st, a, 10);
-        x->idempotency_key = dup_col(st, a, 11);
-        x->request_hash = dup_col(st, a, 12);
+        x->comment = db_col_dup(st, a, 9);
+        x->data = db_col_dup(st, a, 10);
+        x->idempotency_key = db_col_dup(st, a, 11);
+        x->request_hash = db_col_dup(st, a, 12);
         (*n)++;
     }
     *out = r;

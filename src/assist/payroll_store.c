@@ -131,22 +131,19 @@ static void text_col(struct db_stmt *st, int col, char *out, size_t outlen)
     snprintf(out, outlen, "%s", t ? t : "");
 }
 
-/* Failed lines of the county not yet reissued, whose case has an account now. */
-static int load_reissues(struct db *db, struct arena *a, const struct scope *county,
-                         struct list *out)
+/* The rows of sql (columns: source id, case, programme, region, person, account, month,
+ * amount; the county bound at 1 and 2) as extras of `kind`. */
+static int load_extras(struct db *db, struct arena *a, const char *sql,
+                       const struct scope *county, enum payroll_kind kind, struct list *out)
 {
     struct db_stmt *st = NULL;
-    int rc = db_prepare(db, "SELECT p.id, p.case_id, p.programme, p.region, p.person_id, "
-                            "c.bank_account_id, p.for_month, p.amount_fen FROM assist_payment p "
-                            "JOIN assist_case c ON c.id = p.case_id WHERE p.status = 'failed' "
-                            "AND p.region >= ? AND p.region < ? AND c.bank_account_id IS NOT NULL "
-                            "ORDER BY p.id", &st);
+    int rc = db_prepare(db, sql, &st);
     if (rc == 0)
         rc = scope_bind(st, 1, county);
     while (rc == 0 && (rc = db_step(st)) == 1) {
         struct extra *e = list_push(a, out);
         memset(e, 0, sizeof *e);
-        e->kind = PAYROLL_REISSUE;
+        e->kind = kind;
         e->source_id = db_col_int64(st, 0);
         e->case_id = db_col_int64(st, 1);
         text_col(st, 2, e->programme, sizeof e->programme);
@@ -162,36 +159,29 @@ static int load_reissues(struct db *db, struct arena *a, const struct scope *cou
     return rc < 0 ? rc : 0;
 }
 
+/* Failed lines of the county not yet reissued, whose case has an account now. */
+static int load_reissues(struct db *db, struct arena *a, const struct scope *county,
+                         struct list *out)
+{
+    return load_extras(db, a, "SELECT p.id, p.case_id, p.programme, p.region, p.person_id, "
+                              "c.bank_account_id, p.for_month, p.amount_fen FROM assist_payment p "
+                              "JOIN assist_case c ON c.id = p.case_id WHERE p.status = 'failed' "
+                              "AND p.region >= ? AND p.region < ? "
+                              "AND c.bank_account_id IS NOT NULL ORDER BY p.id",
+                       county, PAYROLL_REISSUE, out);
+}
+
 /* Unpaid positive adjustments of the county's cases that have an account. A recovery (a
  * negative amount) is never taken from a bank payment (§8: flagged for review). */
 static int load_adjustments(struct db *db, struct arena *a, const struct scope *county,
                             struct list *out)
 {
-    struct db_stmt *st = NULL;
-    int rc = db_prepare(db, "SELECT a.id, a.case_id, c.programme, c.region, c.applicant_id, "
-                            "c.bank_account_id, a.for_month, a.amount_fen FROM assist_adjustment a "
-                            "JOIN assist_case c ON c.id = a.case_id WHERE a.payment_id IS NULL "
-                            "AND a.amount_fen > 0 AND c.region >= ? AND c.region < ? "
-                            "AND c.bank_account_id IS NOT NULL ORDER BY a.id", &st);
-    if (rc == 0)
-        rc = scope_bind(st, 1, county);
-    while (rc == 0 && (rc = db_step(st)) == 1) {
-        struct extra *e = list_push(a, out);
-        memset(e, 0, sizeof *e);
-        e->kind = PAYROLL_ADJUST;
-        e->source_id = db_col_int64(st, 0);
-        e->case_id = db_col_int64(st, 1);
-        text_col(st, 2, e->programme, sizeof e->programme);
-        text_col(st, 3, e->region, sizeof e->region);
-        e->person_id = db_col_int64(st, 4);
-        e->bank_account_id = db_col_int64(st, 5);
-        e->for_month = (int32_t)db_col_int64(st, 6);
-        e->amount_fen = db_col_int64(st, 7);
-        rc = 0;
-    }
-    if (st)
-        db_reset(st);
-    return rc < 0 ? rc : 0;
+    return load_extras(db, a, "SELECT a.id, a.case_id, c.programme, c.region, c.applicant_id, "
+                              "c.bank_account_id, a.for_month, a.amount_fen "
+                              "FROM assist_adjustment a JOIN assist_case c ON c.id = a.case_id "
+                              "WHERE a.payment_id IS NULL AND a.amount_fen > 0 AND c.region >= ? "
+                              "AND c.region < ? AND c.bank_account_id IS NOT NULL ORDER BY a.id",
+                       county, PAYROLL_ADJUST, out);
 }
 
 /* ---------------------------------------------------------------- writing lines */

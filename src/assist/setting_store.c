@@ -14,35 +14,11 @@
 
 #define ANCESTOR_MAX 5
 
-/* The 12-digit codes of region12's 2-, 4-, 6- and 9-digit prefixes and itself. */
-static int ancestors(const char *region12, char out[ANCESTOR_MAX][REGION_CODE_LEN + 1])
-{
-    static const int lens[ANCESTOR_MAX] = { 2, 4, 6, 9, 12 };
-    int own = ids_region_prefix_len(ids_region_level(region12)), n = 0;
-    for (int i = 0; i < ANCESTOR_MAX && lens[i] <= own; i++) {
-        memcpy(out[n], region12, (size_t)lens[i]);
-        memset(out[n] + lens[i], '0', (size_t)(REGION_CODE_LEN - lens[i]));
-        out[n][REGION_CODE_LEN] = '\0';
-        n++;
-    }
-    return n;
-}
-
-static const char *dup_col(struct db_stmt *st, struct arena *a, int col)
-{
-    size_t len = 0;
-    const char *t = db_col_text(st, col, &len);
-    char *s = arena_alloc(a, len + 1);
-    memcpy(s, t, len);
-    s[len] = '\0';
-    return s;
-}
-
 int setting_load(struct db *db, struct arena *a, const char *region12, const char *key,
                  size_t max, struct setting_row **rows, size_t *n)
 {
     char anc[ANCESTOR_MAX][REGION_CODE_LEN + 1];
-    int na = ancestors(region12, anc);
+    int na = ids_region_ancestors(region12, ANCESTOR_MAX, anc);
     *rows = NULL;
     *n = 0;
     if (na == 0 || max == 0)
@@ -72,9 +48,9 @@ int setting_load(struct db *db, struct arena *a, const char *region12, const cha
         memset(row, 0, sizeof *row);
         row->id = db_col_int64(st, 0);
         snprintf(row->region, sizeof row->region, "%s", db_col_text(st, 1, NULL));
-        row->key = dup_col(st, a, 2);
-        row->value = dup_col(st, a, 3);
-        row->source = dup_col(st, a, 4);
+        row->key = db_col_dup(st, a, 2);
+        row->value = db_col_dup(st, a, 3);
+        row->source = db_col_dup(st, a, 4);
         row->created_at = db_col_int64(st, 5);
         (*n)++;
     }

@@ -13,37 +13,11 @@
 
 #define STANDARD_LOAD_MAX 500  /* rows of one kind for a region and its ancestors */
 
-/* The 12-digit codes of region12's ancestors of levels 1–3 and itself when of such a level. */
-static int ancestors(const char *region12, char out[3][REGION_CODE_LEN + 1])
-{
-    int own = ids_region_prefix_len(ids_region_level(region12)), n = 0;
-    static const int lens[] = { 2, 4, 6 };
-    for (int i = 0; i < 3 && lens[i] <= own; i++) {
-        memcpy(out[n], region12, (size_t)lens[i]);
-        memset(out[n] + lens[i], '0', (size_t)(REGION_CODE_LEN - lens[i]));
-        out[n][REGION_CODE_LEN] = '\0';
-        n++;
-    }
-    return n;
-}
-
-static const char *dup_col(struct db_stmt *st, struct arena *a, int col)
-{
-    if (db_col_null(st, col))
-        return NULL;
-    size_t len = 0;
-    const char *t = db_col_text(st, col, &len);
-    char *s = arena_alloc(a, len + 1);
-    memcpy(s, t, len);
-    s[len] = '\0';
-    return s;
-}
-
 int standard_load(struct db *db, struct arena *a, const char *kind, const char *region12,
                   size_t max, struct standard_row **rows, size_t *n)
 {
     char anc[3][REGION_CODE_LEN + 1];
-    int na = ancestors(region12, anc);
+    int na = ids_region_ancestors(region12, 3, anc);
     *rows = NULL;
     *n = 0;
     if (na == 0 || max == 0)
@@ -83,8 +57,8 @@ int standard_load(struct db *db, struct arena *a, const char *kind, const char *
             rc = MZ_EINTERNAL;
             break;
         }
-        row->source = dup_col(st, a, 6);
-        row->override_reason = dup_col(st, a, 7);
+        row->source = db_col_dup(st, a, 6);
+        row->override_reason = db_col_dup(st, a, 7);
         row->created_at = db_col_int64(st, 8);
         (*n)++;
     }

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "arena.h"
 #include "db_backend.h"
 #include "errors.h"
 #include "log.h"
@@ -67,6 +68,15 @@ bool db_col_null(struct db_stmt *st, int col) { return st->ops->col_null(st, col
 const char *db_col_text(struct db_stmt *st, int col, size_t *len)
 {
     return st->ops->col_text(st, col, len);
+}
+
+const char *db_col_dup(struct db_stmt *st, struct arena *a, int col)
+{
+    if (db_col_null(st, col))
+        return NULL;
+    size_t len = 0;
+    const char *t = db_col_text(st, col, &len);
+    return arena_strndup(a, t ? t : "", len);
 }
 
 int64_t db_col_int64(struct db_stmt *st, int col) { return st->ops->col_int64(st, col); }

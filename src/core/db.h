@@ -28,6 +28,7 @@ enum db_kind { DB_SQLITE, DB_POSTGRES };
 
 struct db;
 struct db_stmt;
+struct arena;
 
 /* The backend a URL names: "postgresql://…" or "postgres://…" is PostgreSQL, anything
  * else a SQLite file path. */
@@ -60,6 +61,8 @@ int db_col_count(struct db_stmt *st);
 bool db_col_null(struct db_stmt *st, int col);
 /* NULL for SQL NULL; len (may be NULL) receives the byte length. */
 const char *db_col_text(struct db_stmt *st, int col, size_t *len);
+/* A copy of the column's text in the arena; NULL for SQL NULL. */
+const char *db_col_dup(struct db_stmt *st, struct arena *a, int col);
 int64_t db_col_int64(struct db_stmt *st, int col);
 /* Number of rows changed by the last INSERT/UPDATE/DELETE run through st. */
 int64_t db_changes(struct db_stmt *st);

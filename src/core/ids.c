@@ -62,6 +62,19 @@ int ids_region_prefix_len(int level)
     return level >= 1 && level <= 5 ? len[level] : 12;
 }
 
+int ids_region_ancestors(const char *code12, int max_level, char out[][REGION_CODE_LEN + 1])
+{
+    int own = ids_region_level(code12), n = 0;
+    for (int level = 1; level <= max_level && level <= own; level++) {
+        int len = ids_region_prefix_len(level);
+        memcpy(out[n], code12, (size_t)len);
+        memset(out[n] + len, '0', (size_t)(REGION_CODE_LEN - len));
+        out[n][REGION_CODE_LEN] = '\0';
+        n++;
+    }
+    return n;
+}
+
 const char *ids_region_level_name(int level)
 {
     static const char *const names[] = { "", "省级", "地级", "县级", "乡级", "村级" };

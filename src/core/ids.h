@@ -27,6 +27,10 @@ int ids_region_normalize(const char *in, size_t len, char out[REGION_CODE_LEN + 
 int ids_region_level(const char *code12);
 /* Number of significant leading digits of a level: 2, 4, 6, 9 or 12. */
 int ids_region_prefix_len(int level);
+/* The codes of code12's ancestors of levels 1 … max_level, and itself when its level is at most
+ * max_level, from the province down, 12 digits each, into out (max_level entries). Returns how
+ * many. */
+int ids_region_ancestors(const char *code12, int max_level, char out[][REGION_CODE_LEN + 1]);
 /* Chinese name of a level: 省级, 地级, 县级, 乡级, 村级. */
 const char *ids_region_level_name(int level);
 

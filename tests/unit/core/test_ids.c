@@ -916,3 +916,18 @@ Test(ids, credit_generated)
                      "ids-36.4 #%d: %s accepted", i, typo);
     }
 }
+
+/* Ancestors from the province down (reference.md §4.3): a village has five, capped by level. */
+Test(ids, region_ancestors)
+{
+    char out[5][REGION_CODE_LEN + 1];
+    cr_assert_eq(ids_region_ancestors("510824100201", 5, out), 5);
+    cr_assert_str_eq(out[0], "510000000000");
+    cr_assert_str_eq(out[2], "510824000000");
+    cr_assert_str_eq(out[3], "510824100000");
+    cr_assert_str_eq(out[4], "510824100201");
+    cr_assert_eq(ids_region_ancestors("510824100201", 3, out), 3);
+    cr_assert_str_eq(out[2], "510824000000");
+    cr_assert_eq(ids_region_ancestors("510800000000", 3, out), 2);
+    cr_assert_str_eq(out[1], "510800000000");
+}
