@@ -255,9 +255,11 @@ static int copy_line(struct db *db, int64_t id, int64_t payroll_id, int64_t case
     "AND (c.taper_until IS NULL OR ? <= c.taper_until)) "                                         \
     "OR (c.programme IN ('lshi_urgent', 'lshi_expense') AND c.state = 'granted' "                 \
     "AND c.amount_method = 'once' AND c.first_paid_payroll IS NULL)) AND c.id > ? "              \
-    "ORDER BY c.id LIMIT ?"
+    "AND c.id <= ? ORDER BY c.id"
 
-/* Cases read per query: the rows of one chunk are held in memory while their lines are copied. */
+/* Cases read per query, about: a chunk is a range of ids that holds this many cases were they
+ * spread evenly; its rows are held in memory while their lines are copied. Ranges, not LIMIT:
+ * an id range is an index range scan whatever plan the database caches for the statement. */
 #define CASE_CHUNK 50000
 
 static int64_t col_or(struct db_stmt *st, int col, int64_t none)
@@ -396,11 +398,29 @@ static struct build *build_of(struct build *bs, size_t n, const char *region)
     return NULL;
 }
 
-/* One chunk of cases after *after, in id order, into one copy of their lines. *rows is the
- * number of cases read (0 at the end). The query runs before the copy starts (PostgreSQL holds
- * the chunk's rows): a connection runs no statement while a COPY is open. */
+/* The ids of the cases in the region: the lowest, the highest and how many. */
+static int id_span(struct db *db, const struct scope *region, int64_t *lo, int64_t *hi,
+                   int64_t *count)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "SELECT MIN(id), MAX(id), COUNT(*) FROM assist_case "
+                            "WHERE region >= ? AND region < ?", &st);
+    if (rc)
+        return rc;
+    scope_bind(st, 1, region);
+    rc = db_step(st);
+    *count = rc == 1 ? db_col_int64(st, 2) : 0;
+    *lo = *count ? db_col_int64(st, 0) : 0;
+    *hi = *count ? db_col_int64(st, 1) : 0;
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* The cases with ids in (after, upto], in id order, into one copy of their lines; *rows is the
+ * number of cases read. The query runs before the copy starts (PostgreSQL holds the chunk's
+ * rows): a connection runs no statement while a COPY is open. */
 static int copy_chunk(struct db *db, const struct scope *region, struct build *bs, size_t n,
-                      int32_t month, int64_t *after, long *rows)
+                      int32_t month, int64_t after, int64_t upto, long *rows)
 {
     struct db_stmt *st;
     int rc = db_prepare(db, CASE_SELECT, &st);
@@ -410,8 +430,8 @@ static int copy_chunk(struct db *db, const struct scope *region, struct build *b
     db_bind_int64(st, 3, month);
     db_bind_int64(st, 4, month);
     db_bind_int64(st, 5, month);
-    db_bind_int64(st, 6, *after);
-    db_bind_int64(st, 7, CASE_CHUNK);
+    db_bind_int64(st, 6, after);
+    db_bind_int64(st, 7, upto);
     *rows = 0;
     int row = db_step(st);
     rc = row <= 0 ? row : db_copy_begin(db, "assist_payment", LINE_COLUMNS, LINE_NCOLUMNS);
@@ -423,7 +443,6 @@ static int copy_chunk(struct db *db, const struct scope *region, struct build *b
         size_t len = 0;
         const char *region12 = db_col_text(st, 5, &len);
         struct build *b = len == REGION_CODE_LEN ? build_of(bs, n, region12) : NULL;
-        *after = db_col_int64(st, 0);
         (*rows)++;
         rc = b ? copy_case(b, st) : 0;
         row = rc ? 0 : db_step(st);
@@ -586,11 +605,18 @@ int payroll_build_many(struct db *db, struct arena *a, const char (*counties)[13
         if (rc == 0)
             rc = build_begin(db, a, counties[i], yyyymm, user_id, now, &bs[i], &res[i]);
     }
-    int64_t after = 0, done = 0;
-    long rows = rc ? 0 : 1;
-    while (rc == 0 && rows > 0) {
-        rc = copy_chunk(db, &region, bs, n, yyyymm, &after, &rows);
+    int64_t lo = 0, hi = 0, count = 0, done = 0;
+    if (rc == 0)
+        rc = id_span(db, &region, &lo, &hi, &count);
+    /* (hi − lo) / chunks, in unsigned arithmetic: time-based ids span most of int64_t */
+    uint64_t chunks = (uint64_t)count / CASE_CHUNK + 1;
+    uint64_t step = ((uint64_t)hi - (uint64_t)lo) / chunks + 1;
+    for (uint64_t from = (uint64_t)lo - 1; rc == 0 && count && from < (uint64_t)hi;) {
+        uint64_t upto = (uint64_t)hi - from < step ? (uint64_t)hi : from + step;
+        long rows = 0;
+        rc = copy_chunk(db, &region, bs, n, yyyymm, (int64_t)from, (int64_t)upto, &rows);
         done += rows;
+        from = upto;
         if (progress)
             progress(ctx, done);
     }
