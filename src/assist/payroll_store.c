@@ -352,10 +352,45 @@ static int copy_extras(struct build *b, struct list *extras)
     return rc;
 }
 
-/* The lines of the case in the current row of st into the open copy; remembers a skip or a
- * first payment. */
-static int copy_case(struct build *b, struct db_stmt *st)
+/* A computed line waiting for its chunk's copy. */
+struct out_line {
+    size_t build;                    /* index of its county's batch */
+    int64_t case_id, person_id, bank_account_id, amount_fen;
+    int32_t for_month;
+    enum payroll_kind kind;
+    enum payroll_programme programme;
+    char region[REGION_CODE_LEN + 1];
+};
+
+/* The lines of one chunk (malloc'd, reused from chunk to chunk). */
+struct chunk {
+    struct out_line *v, *sorted;
+    size_t n, cap;
+    size_t *start;                   /* per batch: where its lines begin in sorted */
+};
+
+static int chunk_push(struct chunk *k, const struct out_line *l)
 {
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 4096;
+        struct out_line *v = realloc(k->v, cap * sizeof *v);
+        struct out_line *sorted = v ? realloc(k->sorted, cap * sizeof *sorted) : NULL;
+        if (v)
+            k->v = v;
+        if (!sorted)
+            return MZ_ENOMEM;
+        k->sorted = sorted;
+        k->cap = cap;
+    }
+    k->v[k->n++] = *l;
+    return 0;
+}
+
+/* The lines of the case in the current row of st (its batch bs[i]) into the chunk; remembers
+ * a skip or a first payment. */
+static int collect_case(struct build *bs, size_t i, struct db_stmt *st, struct chunk *k)
+{
+    struct build *b = &bs[i];
     struct payroll_line lines[PAYROLL_CASE_LINES_MAX];
     struct payroll_case c;
     size_t n = 0;
@@ -369,33 +404,63 @@ static int copy_case(struct build *b, struct db_stmt *st)
         struct mark *m = list_push(b->a, &b->first);
         *m = (struct mark){ c.id, PAYROLL_PAID };
     }
-    const char *programme = payroll_programme_name(c.programme);
     int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        rc = copy_line(b->db, users_new_id(), b->payroll_id, c.id, programme, c.region,
-                       c.person_id, c.bank_account_id, lines[i].for_month, lines[i].kind,
-                       lines[i].amount_fen, 0);
+    for (size_t j = 0; j < n && rc == 0; j++) {
+        struct out_line l = { i, c.id, c.person_id, c.bank_account_id, lines[j].amount_fen,
+                              lines[j].for_month, lines[j].kind, c.programme, { 0 } };
+        memcpy(l.region, c.region, sizeof l.region);
+        rc = chunk_push(k, &l);
         if (rc == 0)
-            rc = add_to_total(b->res, lines[i].amount_fen);
+            rc = add_to_total(b->res, lines[j].amount_fen);
     }
     return rc;
 }
 
-/* The batch of the county a case's region lies in (builds sorted by county), or NULL. */
-static struct build *build_of(struct build *bs, size_t n, const char *region)
+/* The chunk's lines grouped by batch (a counting sort, stable: case order within a batch), so
+ * each batch's index entries are written as one run instead of scattered among 200 others. */
+static void chunk_sort(struct chunk *k, size_t nbuilds)
+{
+    memset(k->start, 0, (nbuilds + 1) * sizeof *k->start);
+    for (size_t i = 0; i < k->n; i++)
+        k->start[k->v[i].build + 1]++;
+    for (size_t b = 0; b < nbuilds; b++)
+        k->start[b + 1] += k->start[b];
+    for (size_t i = 0; i < k->n; i++)
+        k->sorted[k->start[k->v[i].build]++] = k->v[i];
+}
+
+/* Writes the chunk's lines through one copy. */
+static int chunk_copy(struct db *db, struct build *bs, struct chunk *k)
+{
+    if (k->n == 0)
+        return 0;
+    int rc = db_copy_begin(db, "assist_payment", LINE_COLUMNS, LINE_NCOLUMNS);
+    for (size_t i = 0; i < k->n && rc == 0; i++) {
+        const struct out_line *l = &k->sorted[i];
+        rc = copy_line(db, users_new_id(), bs[l->build].payroll_id, l->case_id,
+                       payroll_programme_name(l->programme), l->region, l->person_id,
+                       l->bank_account_id, l->for_month, l->kind, l->amount_fen, 0);
+    }
+    int end = db_copy_end(db);
+    return rc ? rc : end;
+}
+
+/* The index of the batch of the county a case's region lies in (builds sorted by county), or
+ * n when none is being built there. */
+static size_t build_of(const struct build *bs, size_t n, const char *region)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         int cmp = memcmp(bs[mid].county, region, 6);
         if (cmp == 0)
-            return bs[mid].payroll_id ? &bs[mid] : NULL;
+            return bs[mid].payroll_id ? mid : n;
         if (cmp < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return NULL;
+    return n;
 }
 
 /* The ids of the cases in the region: the lowest, the highest and how many. */
@@ -416,11 +481,10 @@ static int id_span(struct db *db, const struct scope *region, int64_t *lo, int64
     return rc < 0 ? rc : 0;
 }
 
-/* The cases with ids in (after, upto], in id order, into one copy of their lines; *rows is the
- * number of cases read. The query runs before the copy starts (PostgreSQL holds the chunk's
- * rows): a connection runs no statement while a COPY is open. */
+/* The cases with ids in (after, upto], in id order, their lines collected, grouped by batch
+ * and copied; *rows is the number of cases read. */
 static int copy_chunk(struct db *db, const struct scope *region, struct build *bs, size_t n,
-                      int32_t month, int64_t after, int64_t upto, long *rows)
+                      int32_t month, int64_t after, int64_t upto, struct chunk *k, long *rows)
 {
     struct db_stmt *st;
     int rc = db_prepare(db, CASE_SELECT, &st);
@@ -433,25 +497,22 @@ static int copy_chunk(struct db *db, const struct scope *region, struct build *b
     db_bind_int64(st, 6, after);
     db_bind_int64(st, 7, upto);
     *rows = 0;
-    int row = db_step(st);
-    rc = row <= 0 ? row : db_copy_begin(db, "assist_payment", LINE_COLUMNS, LINE_NCOLUMNS);
-    if (rc || row == 0) {
-        db_reset(st);
-        return rc;
-    }
-    while (row == 1 && rc == 0) {
+    k->n = 0;
+    int row = 0;
+    while (rc == 0 && (row = db_step(st)) == 1) {
         size_t len = 0;
         const char *region12 = db_col_text(st, 5, &len);
-        struct build *b = len == REGION_CODE_LEN ? build_of(bs, n, region12) : NULL;
+        size_t b = len == REGION_CODE_LEN ? build_of(bs, n, region12) : n;
         (*rows)++;
-        rc = b ? copy_case(b, st) : 0;
-        row = rc ? 0 : db_step(st);
+        rc = b < n ? collect_case(bs, b, st, k) : 0;
     }
     db_reset(st);
     if (rc == 0 && row < 0)
         rc = row;
-    int end = db_copy_end(db);
-    return rc ? rc : end;
+    if (rc)
+        return rc;
+    chunk_sort(k, n);
+    return chunk_copy(db, bs, k);
 }
 
 /* The reissues and adjustments of every county, in one copy. */
@@ -606,6 +667,7 @@ int payroll_build_many(struct db *db, struct arena *a, const char (*counties)[13
             rc = build_begin(db, a, counties[i], yyyymm, user_id, now, &bs[i], &res[i]);
     }
     int64_t lo = 0, hi = 0, count = 0, done = 0;
+    struct chunk k = { .start = arena_calloc(a, n + 1, sizeof *k.start) };
     if (rc == 0)
         rc = id_span(db, &region, &lo, &hi, &count);
     /* (hi − lo) / chunks, in unsigned arithmetic: time-based ids span most of int64_t */
@@ -614,12 +676,14 @@ int payroll_build_many(struct db *db, struct arena *a, const char (*counties)[13
     for (uint64_t from = (uint64_t)lo - 1; rc == 0 && count && from < (uint64_t)hi;) {
         uint64_t upto = (uint64_t)hi - from < step ? (uint64_t)hi : from + step;
         long rows = 0;
-        rc = copy_chunk(db, &region, bs, n, yyyymm, (int64_t)from, (int64_t)upto, &rows);
+        rc = copy_chunk(db, &region, bs, n, yyyymm, (int64_t)from, (int64_t)upto, &k, &rows);
         done += rows;
         from = upto;
         if (progress)
             progress(ctx, done);
     }
+    free(k.v);
+    free(k.sorted);
     if (rc == 0)
         rc = copy_all_extras(db, bs, n);
     for (size_t i = 0; i < n && rc == 0; i++)

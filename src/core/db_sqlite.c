@@ -7,6 +7,7 @@
  * Bulk loads (db_copy_*) are a prepared INSERT run inside the caller's
  * transaction, which is SQLite's fastest safe path.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,8 +58,14 @@ static int map_rc(struct sl_db *db, int rc)
     }
 }
 
+/* Before the first connection: no memory statistics, whose global mutex every allocation of
+ * every connection would otherwise take (each connection belongs to one thread). */
+static void sl_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 static int sl_open(const char *url, struct db **out, char *err, size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sl_configure);
     const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
     struct sl_db *db = calloc(1, sizeof *db);
     if (!db) {
