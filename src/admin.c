@@ -278,6 +278,6 @@ int admin_demo_account(struct db *db, const char *login, const char *name, const
             rc = users_set_password(db, id, hash, false, (int64_t)time(NULL));
     }
     if (rc == 0)
-        printf("  login %-14s password %s  (%s, %s)\n", login, password, name, role);
+        printf("  login %-17s password %s  (%s, %s)\n", login, password, name, role);
     return rc;
 }

@@ -7,8 +7,10 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "admin.h"
+#include "assist/standard.h"
 #include "config.h"
 #include "db.h"
 #include "demo.h"
@@ -16,6 +18,7 @@
 #include "errors.h"
 #include "migrate.h"
 #include "registry/region.h"
+#include "users.h"
 
 static int region_count(struct db *db, long long *n)
 {
@@ -51,8 +54,10 @@ static int demo_accounts(struct db *db)
 {
     static const struct { const char *login, *name, *region, *role; } accounts[] = {
         { "demo.intake", "陵江镇受理员", "510824100", "intake" },
+        { "demo.investigator", "陵江镇调查员", "510824100", "investigator" },
         { "demo.reviewer", "陵江镇审核员", "510824100", "reviewer" },
         { "demo.approver", "苍溪县审批员", "510824", "approver" },
+        { "demo.payer", "苍溪县资金发放员", "510824", "payer" },
         { "demo.sysadmin", "苍溪县系统管理员", "510824", "sysadmin" },
         { "demo.secadmin", "苍溪县安全管理员", "510824", "secadmin" },
         { "demo.auditor", "苍溪县审计员", "510824", "auditor" },
@@ -62,6 +67,41 @@ static int demo_accounts(struct db *db)
     for (size_t i = 0; rc == 0 && i < sizeof accounts / sizeof accounts[0]; i++)
         rc = admin_demo_account(db, accounts[i].login, accounts[i].name, accounts[i].region,
                                 accounts[i].role);
+    return rc;
+}
+
+/* The county's assistance standards, so that a case can be decided and paid: illustrative
+ * amounts (the 特困 basic standards at 1.3 × the 低保标准, rules.md §2.5), marked as demo data,
+ * set once. */
+static int demo_standards(struct db *db, int64_t now)
+{
+    static const struct { const char *kind; int64_t fen; bool yearly; } rows[] = {
+        { "dibao_urban", 76000, false }, { "dibao_rural", 546000, true },
+        { "tekun_basic_urban", 98800, false }, { "tekun_basic_rural", 709800, true },
+        { "tekun_care_1", 10000, false }, { "tekun_care_2", 40000, false },
+        { "tekun_care_3", 80000, false },
+    };
+    struct db_stmt *st;
+    int rc = db_prepare(db, "SELECT COUNT(*) FROM assist_standard WHERE region = ?", &st);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, DEMO_COUNTY, REGION_CODE_LEN);
+    rc = db_step(st);
+    int64_t have = rc == 1 ? db_col_int64(st, 0) : 0;
+    db_reset(st);
+    if (rc < 0 || have)
+        return rc < 0 ? rc : 0;
+    rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof rows / sizeof rows[0]; i++) {
+        struct standard_row r = { .id = users_new_id(), .region = DEMO_COUNTY,
+                                  .amount_fen = rows[i].fen, .yearly = rows[i].yearly,
+                                  .effective_from = 202401, .source = "演示数据（非真实文件）",
+                                  .created_at = now };
+        snprintf(r.kind, sizeof r.kind, "%s", rows[i].kind);
+        rc = standard_insert(db, &r, 0);
+    }
+    if (rc == 0)
+        printf("demo standards: 低保 城市 760 元/月、农村 5460 元/年; 特困 1.3 倍; 照料护理三档\n");
     return rc;
 }
 
@@ -97,6 +137,8 @@ int demo_load(struct db *db, const struct config *cfg, long long persons)
         printf("demo county: 四川省广元市苍溪县 (510824), 34 townships, 457 villages\n");
     if (rc == 0)
         rc = demo_accounts(db);
+    if (rc == 0)
+        rc = demo_standards(db, (int64_t)time(NULL));
     if (rc == 0)
         rc = demo_population(db, persons);
     return rc;

@@ -224,6 +224,8 @@ static int cmd_demo(struct config *cfg, int nargs, char **args)
     if (!db)
         return 1;
     int rc = demo_load(db, cfg, persons);
+    if (rc)
+        log_error(NULL, "demo: %s", mz_error_code(rc));
     db_close(db);
     return rc == 0 ? 0 : 1;
 }
