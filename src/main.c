@@ -137,6 +137,7 @@ static int cmd_serve(struct config *cfg, int nargs, char **args)
     if (log_access_open(cfg->access_log) != 0)
         return 1;
     http_add_routes(core_routes);
+    http_add_routes(calendar_routes);
     http_add_routes(auth_routes);
     http_add_routes(user_routes);
     http_add_routes(token_routes);

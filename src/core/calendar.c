@@ -8,6 +8,8 @@
  * Requirements: shared/domain/reference.md §1.6 (data) and §1.7 (counting rules).
  */
 #include <assert.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,19 +206,34 @@ void calendar_free(struct calendar *c)
     free(c);
 }
 
-/* The server's calendar: installed once at start-up, read by every worker afterwards. */
-static struct calendar *current;
+/* The server's calendar: installed at start-up and again after an administrator's edit, read
+ * by every worker. A replaced calendar is kept (retired), never freed while the process runs,
+ * since a worker may still be counting days on it; edits are rare and a calendar is small. */
+struct retired {
+    struct calendar *c;
+    struct retired *next;
+};
+static _Atomic(struct calendar *) current;
+static struct retired *retired;
+static pthread_mutex_t retire_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void calendar_set_current(struct calendar *c)
 {
-    calendar_free(current);
-    current = c;
+    struct calendar *old = atomic_exchange(&current, c);
+    struct retired *r = old ? malloc(sizeof *r) : NULL;
+    if (!r)
+        return;  /* nothing to keep, or no memory to keep it: then it is lost, never freed */
+    pthread_mutex_lock(&retire_lock);
+    *r = (struct retired){ old, retired };
+    retired = r;
+    pthread_mutex_unlock(&retire_lock);
 }
 
 const struct calendar *calendar_current(void)
 {
     static const struct calendar empty = { 0 };
-    return current ? current : &empty;
+    struct calendar *c = atomic_load(&current);
+    return c ? c : &empty;
 }
 
 bool calendar_covers(const struct calendar *c, int yyyymmdd)

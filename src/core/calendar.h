@@ -50,8 +50,8 @@ int calendar_load(struct db *db, struct calendar **out);
 /* Frees a calendar; NULL is allowed. */
 void calendar_free(struct calendar *c);
 
-/* Installs c (taken, the previous one freed) as the process's calendar: serve loads it at
- * start-up, before any worker runs. */
+/* Installs c (taken) as the process's calendar: serve loads it at start-up, and the calendar
+ * routes after an edit. The previous one stays allocated (a worker may still be reading it). */
 void calendar_set_current(struct calendar *c);
 /* The installed calendar; before one is installed, an empty one (plain Monday to Friday). */
 const struct calendar *calendar_current(void);

@@ -401,6 +401,23 @@ async function payment(ctx) {
   if (sum(julyAgain.filter((l) => l.case_id === a.id)) !== 180000) fail('July as paid', julyAgain.filter((l) => l.case_id === a.id));
 }
 
+// The calendar is data an administrator keeps: a day listed off moves a deadline at once,
+// and unlisting it moves it back (reference.md §1.7).
+async function calendarEdit(ctx) {
+  const c = await apply(ctx, '日历调整', { on: '2026-09-29' });
+  check(deadline(c, 'start_investigation').due === '2026-10-09', 'before the edit', c.deadlines);
+  const admin = ctx.world.as('admin');
+  await admin.expect(200, ctx.base, 'PUT', '/api/v1/calendar/2026-10-09', { kind: 'OFF', name: '测试', source: '测试用' });
+  try {
+    const moved = await ctx.world.as('t.county').expect(200, ctx.base, 'GET', `${CASES}/${c.id}`);
+    check(deadline(moved, 'start_investigation').due === '2026-10-10', 'the Saturday worked (调休) is the third working day now', moved.deadlines);
+  } finally {
+    await admin.expect(200, ctx.base, 'DELETE', '/api/v1/calendar/2026-10-09');
+  }
+  const back = await ctx.world.as('t.county').expect(200, ctx.base, 'GET', `${CASES}/${c.id}`);
+  check(deadline(back, 'start_investigation').due === '2026-10-09', 'after unlisting', back.deadlines);
+}
+
 // Delegation (DB-57 Art. 2; DD-2022 四(一)): once the county sets township_confirm.dibao, the
 // township's reviewer confirms 低保 itself and the overall limit is 20 working days. Runs last:
 // it changes 苍溪县's settings.
@@ -431,5 +448,6 @@ export const tests = [
   { name: 'assist: 低保边缘 recognised strictly between 1 and 1.5 × the standard; 刚性支出 needs its threshold', fn: recognition },
   { name: 'assist: a death in a household in payment becomes a review task', fn: deathReview },
   { name: 'assist: payment — arrears, a standard change mid-year, re-run refused, cancel, bank file, return, re-issue, a death between two payrolls', fn: payment },
+  { name: 'assist: a holiday listed by the administrator moves a deadline at once', fn: calendarEdit },
   { name: 'assist: confirmation delegated to the township: its reviewer approves; limit 20 working days', fn: delegated },
 ];

@@ -171,6 +171,27 @@ const ROUTES = {
     request: () => ({ path: '/api/v1/auth/password', body: { old_password: 'Not-The-0ld-One', new_password: 'Sc0pe-Passw0rd!' } }),
   },
   'GET /api/v1/dicts': { perm: 'self', unscoped: true, request: () => ({ path: '/api/v1/dicts' }) },
+  'GET /api/v1/calendar': { perm: 'self', unscoped: true, request: () => ({ path: '/api/v1/calendar?year=2026' }) },
+  // the national calendar: a city's system administrator is refused, the national one is not
+  'PUT /api/v1/calendar/{day}': {
+    perm: 'calendar:write', request: () => ({ path: '/api/v1/calendar/2031-01-01', body: { kind: 'OFF', name: '元旦', source: 'w' } }),
+    async scoped({ base, world }) {
+      const body = { kind: 'OFF', name: '元旦', source: 'w.scope' };
+      expectError(await world.as('t.sys.out').put(base, '/api/v1/calendar/2031-01-01', body), 403, 'forbidden');
+      const year = await world.as('t.county').expect(200, base, 'GET', '/api/v1/calendar?year=2031');
+      if (year.days.length) throw new Error('成都 edited the national calendar');
+      await world.as('admin').expect(200, base, 'PUT', '/api/v1/calendar/2031-01-01', body);
+      await world.as('admin').expect(200, base, 'DELETE', '/api/v1/calendar/2031-01-01');
+    },
+  },
+  'DELETE /api/v1/calendar/{day}': {
+    perm: 'calendar:write', request: () => ({ path: '/api/v1/calendar/2031-01-02' }),
+    async scoped({ base, world }) {
+      await world.as('admin').expect(200, base, 'PUT', '/api/v1/calendar/2031-01-02', { kind: 'OFF', name: '元旦', source: 'w' });
+      expectError(await world.as('t.sys.out').delete(base, '/api/v1/calendar/2031-01-02'), 403, 'forbidden');
+      await world.as('admin').expect(200, base, 'DELETE', '/api/v1/calendar/2031-01-02');
+    },
+  },
   'GET /api/v1/regions': { perm: 'region:read', unscoped: true, request: () => ({ path: '/api/v1/regions?q=%E8%8B%8D%E6%BA%AA&under=5108' }) },
   'GET /api/v1/regions/{code}': { perm: 'region:read', unscoped: true, request: () => ({ path: '/api/v1/regions/510824' }) },
   'GET /api/v1/regions/{code}/children': { perm: 'region:read', unscoped: true, request: () => ({ path: '/api/v1/regions/510824/children' }) },
