@@ -82,6 +82,7 @@ enum case_action {
     CA_TERMINATE,        /* 终止 */
     CA_PAY_FIRST,        /* 先行救助 */
     CA_COMPLETE_RECORD,  /* 补办手续 */
+    CA_ADJUST,           /* 补发或扣回: an amount owed or overpaid, settled by the payroll */
     CA_COUNT
 };
 
@@ -290,6 +291,10 @@ int case_store_by_key(struct db *db, int64_t actor_id, const char *key, int64_t 
                       char hash[65]);
 /* The open case of applicant for programme, 0 when none. */
 int case_store_open(struct db *db, int64_t applicant_id, enum case_programme p, int64_t *id);
+/* Records an amount owed (positive, paid by the next payroll) or overpaid (negative, for
+ * review) for a month of the case (assist_adjustment). */
+int case_store_adjustment(struct db *db, int64_t case_id, int32_t for_month, int64_t amount_fen,
+                          const char *reason, int64_t created_by, int64_t now);
 
 /* The route table (case_routes.c) and the work list (task_routes.c). */
 extern const struct route case_routes[];

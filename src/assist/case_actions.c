@@ -560,6 +560,30 @@ static int in_complete(struct act *x)
     return want_text(x, "explanation", TEXT_MAX, false, &explanation);
 }
 
+/* 补发 / 扣回 (§8): an amount owed for a past month is paid by the next payroll as an adjust
+ * line; an overpayment (negative) is recorded for review and never taken from a bank
+ * payment (rules.md §8 "after a death … flag for review, no automatic clawback"). */
+static int in_adjust(struct act *x)
+{
+    const char *month_text, *reason;
+    int32_t month;
+    int64_t amount = 0;
+    int rc = want_text(x, "for_month", 7, false, &month_text);
+    if (rc == 0 && (standard_month_parse(month_text, strlen(month_text), &month) != 0 ||
+                    month > this_month(x) || (x->c->start_month && month < x->c->start_month)))
+        rc = http_fail(x->rq, MZ_EVALIDATE, "for_month", "月份应为 YYYY-MM，在首次发放月份与本月之间");
+    if (rc == 0)
+        rc = want_int(x, "amount_fen", -AMOUNT_MAX, AMOUNT_MAX, false, &amount);
+    if (rc == 0 && amount == 0)
+        rc = http_fail(x->rq, MZ_EVALIDATE, "amount_fen", "补发为正数、扣回为负数，不能为 0");
+    if (rc == 0)
+        rc = want_text(x, "reason", TEXT_MAX, false, &reason);
+    if (rc == 0)
+        rc = case_store_adjustment(x->rq->db, x->c->id, month, amount, reason,
+                                   x->rq->who->user_id, x->rq->now);
+    return rc;
+}
+
 static int in_nothing(struct act *x)
 {
     (void)x;
@@ -593,6 +617,7 @@ static const struct {
     [CA_TERMINATE] = { in_terminate, false },
     [CA_PAY_FIRST] = { in_pay_first, false },
     [CA_COMPLETE_RECORD] = { in_complete, false },
+    [CA_ADJUST] = { in_adjust, false },
 };
 
 /* ---------------------------------------------------------------- taking it */

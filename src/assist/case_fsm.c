@@ -37,13 +37,13 @@ static const char *const ACTION_NAME[CA_COUNT] = {
     "accept", "supplement", "start_investigation", "request_check", "record_check",
     "record_visit", "submit_opinion", "object", "appraise", "end_publicity", "approve", "refuse",
     "send_back", "notify_refusal", "withdraw", "review", "start_taper", "suspend", "resume",
-    "terminate", "pay_first", "complete_record",
+    "terminate", "pay_first", "complete_record", "adjust",
 };
 static const char *const ACTION_LABEL[CA_COUNT] = {
     "受理", "补正材料", "启动调查", "发起家庭经济状况核对", "录入核对结果", "入户调查",
     "乡镇（街道）初审意见", "公示异议", "民主评议", "公示期满", "审批确认", "不予批准",
     "退回补充调查", "送达不予批准通知书", "撤回（终止办理）", "复核", "渐退", "暂停发放",
-    "恢复发放", "终止救助", "先行救助", "补办手续",
+    "恢复发放", "终止救助", "先行救助", "补办手续", "补发或扣回",
 };
 
 static int parse_name(const char *const *names, int count, const char *name, int *out)
@@ -153,6 +153,8 @@ static const struct transition TABLE[CA_COUNT] = {
     [CA_PAY_FIRST] = { BIT(CS_ACCEPTED) | BIT(CS_INVESTIGATING), BIT(CASE_LSHI_URGENT),
                        ACTOR_REVIEW },
     [CA_COMPLETE_RECORD] = { BIT(CS_PRIOR_PAID), BIT(CASE_LSHI_URGENT), ACTOR_REVIEW },
+    [CA_ADJUST] = { BIT(CS_ACTIVE) | BIT(CS_TAPERING) | BIT(CS_SUSPENDED) | BIT(CS_TERMINATED),
+                    MONTHLY, ACTOR_DECIDE },
 };
 
 uint32_t case_actions_from(enum case_programme p, enum case_state s)

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "errors.h"
 #include "scope.h"
+#include "users.h"
 
 #define CASE_COLUMNS \
     "id, programme, urban, region, household_id, applicant_id, single_person, channel, " \
@@ -422,6 +423,24 @@ int case_store_open(struct db *db, int64_t applicant_id, enum case_programme p, 
     if (rc == 1)
         *id = db_col_int64(st, 0);
     return finish(st, rc < 0 ? rc : 0);
+}
+
+int case_store_adjustment(struct db *db, int64_t case_id, int32_t for_month, int64_t amount_fen,
+                          const char *reason, int64_t created_by, int64_t now)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "INSERT INTO assist_adjustment (id, case_id, for_month, amount_fen, "
+                        "reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, users_new_id());
+    db_bind_int64(st, 2, case_id);
+    db_bind_int64(st, 3, for_month);
+    db_bind_int64(st, 4, amount_fen);
+    db_bind_text(st, 5, reason, strlen(reason));
+    db_bind_int64(st, 6, created_by);
+    db_bind_int64(st, 7, now);
+    return step_done(st);
 }
 
 /* ---------------------------------------------------------------- search */

@@ -167,7 +167,7 @@ async function taperThenStop(ctx) {
 async function wrongStates(ctx) {
   await standards(ctx);
   const fresh = await apply(ctx, '错误状态', { on: '2026-10-12' });
-  const all = ['supplement', 'start_investigation', 'request_check', 'record_check', 'record_visit', 'submit_opinion', 'object', 'appraise', 'end_publicity', 'approve', 'refuse', 'send_back', 'notify_refusal', 'withdraw', 'review', 'start_taper', 'suspend', 'resume', 'terminate', 'pay_first', 'complete_record'];
+  const all = ['supplement', 'start_investigation', 'request_check', 'record_check', 'record_visit', 'submit_opinion', 'object', 'appraise', 'end_publicity', 'approve', 'refuse', 'send_back', 'notify_refusal', 'withdraw', 'review', 'start_taper', 'suspend', 'resume', 'terminate', 'pay_first', 'complete_record', 'adjust'];
   const as = { supplement: 't.intake', withdraw: 't.intake', start_investigation: 't.investigator', request_check: 't.investigator', record_check: 't.investigator', record_visit: 't.investigator', submit_opinion: 't.reviewer', object: 't.reviewer', appraise: 't.reviewer', end_publicity: 't.reviewer', notify_refusal: 't.reviewer', review: 't.reviewer', pay_first: 't.reviewer', complete_record: 't.reviewer' };
   for (const c of [fresh]) {
     for (const action of all.filter((a) => !fresh.next_actions.includes(a))) {
@@ -380,6 +380,9 @@ async function payment(ctx) {
   const totals = JSON.parse(decodeUtf8(ret.bytes));
   if (ret.status !== 200 || totals.failed_count !== 1 || totals.failed_fen !== bJuly.amount_fen || totals.paid_fen + totals.failed_fen !== july2.total_fen) fail('the return reconciles', [ret.status, totals]);
 
+  // 补发: the county finds A was owed 50元 more for June; the next batch pays it as an adjustment
+  expectError(await send(ctx, 't.approver', 'POST', `${CASES}/${a.id}/actions`, { action: 'adjust', for_month: '2026-05', amount_fen: 5000, reason: '补发' }), 422, 'validation_failed', 'for_month');
+  await act(ctx, 't.approver', a.id, 'adjust', { for_month: '2026-06', amount_fen: 5000, reason: '补发6月差额' });
   // B's payee dies on 2026-08-20: still paid for August (alive on its 1st)
   const head = await world.as('t.county').expect(200, base, 'GET', `/api/v1/persons/${b.household.head.id}`);
   await world.as('t.intake').expect(200, base, 'PATCH', `/api/v1/persons/${b.household.head.id}`, { version: head.version, death_date: '2026-08-20' });
@@ -389,6 +392,8 @@ async function payment(ctx) {
   const reissue = lineOf(aug, b.id, '2026-07');
   if (reissue.length !== 1 || reissue[0].kind !== 'reissue' || reissue[0].amount_fen !== 40000) fail('B\'s failed July line re-issued', reissue);
   if (sum(lineOf(aug, b.id, '2026-08')) !== 50000) fail('B in August (450 − 200) × 2', lineOf(aug, b.id));
+  const adjust = lineOf(aug, a.id, '2026-06');
+  if (adjust.length !== 1 || adjust[0].kind !== 'adjust' || adjust[0].amount_fen !== 5000) fail('the adjustment paid in August', lineOf(aug, a.id));
   await world.as('t.payer').expect(200, base, 'POST', `${PAYROLLS}/${aug.id}/confirm`);
   // September: B's payee was recorded dead before the 1st — not paid; A goes on
   const sep = await payroll(ctx, '2026-09');
