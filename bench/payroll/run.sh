@@ -11,9 +11,11 @@
 #               SQL: the standard in force per county and kind resolved with a window function,
 #               gap / fixed / 特困 amounts, suspended, dead payees and missing accounts left out;
 #     minzheng  `minzheng payroll run --region 51 --month 2026-07` (the release build): every
-#               county of the province, one batch and one transaction each (cases streamed in id
-#               order, amounts computed in C with the standards resolved once per county, lines
-#               COPYed, skipped cases recorded, the batch header written and audited).
+#               county of the province, one batch each, built in one pass over the cases in id
+#               ranges of about 50 000 (amounts computed in C with the standards resolved once
+#               per county, lines grouped by batch and COPYed, skipped cases recorded, headers
+#               written and audited); on PostgreSQL the counties are split between one worker
+#               per core, each with its own connection and transaction.
 #   Between rounds both outputs are emptied again. The time is the wall time of the command.
 #   Every round checks that both wrote the same number of lines with the same total fen (exit
 #   1 when not): the SQL is the computation's cross-check.
@@ -21,15 +23,17 @@
 # How to read it
 #   Per round the seconds and lines/s of each, then the medians and
 #       pg       ratio sql/minzheng: 0.28 (aim > 1: minzheng faster than the statement)
-#   Measured 2026-11-26 (PostgreSQL 15, fsync off): 4.3 M cases (3 933 841 lines), 1 round:
-#   sql 67 s, minzheng 240 s, ratio 0.28; 1 M cases, 2 rounds: 15.7 s / 51.8 s, 0.30; SQLite
-#   50 000 cases, 3 rounds: 0.40 s / 1.14 s, 0.35. The aim is not reached. Where minzheng's time
-#   goes (PostgreSQL statement log, 200 000 cases): the COPY of the lines 65 % — of it the two
-#   foreign-key checks per line (payroll_id, case_id) 60 % —, the per-county case query 23 %,
-#   the skipped cases' COPY 5 %, everything else (standards, headers, audit) under 2 %. The
-#   statement makes the same checks, but visits the cases once in table order; a county's cases
-#   are spread over the whole table (as cases filed over time are), so 200 county passes touch
-#   every page 200 times, in the query, its payee lookups and the foreign-key checks alike.
+#   Measured 2026-11-26 (PostgreSQL 15, fsync off, 2 vCPUs):
+#     PostgreSQL 200 000 cases, 3 rounds   sql 2.91 s   minzheng 2.81 s   ratio 1.04
+#     PostgreSQL 1 000 000 cases, 3 rounds sql 13.09 s  minzheng 12.32 s  ratio 1.06
+#     PostgreSQL 4 300 000 cases, 1 round  sql 47.48 s  minzheng 53.01 s  ratio 0.90
+#     SQLite 50 000 cases, 5 rounds        sql 0.42 s   minzheng 0.62 s   ratio 0.68
+#   (the first version, one query per county, reached 0.28–0.35). What is left: the COPY of the
+#   lines with their two foreign-key checks each is most of minzheng's time, as it is of the
+#   statement's; each PostgreSQL worker reads every case of the id range and keeps its half of
+#   the counties, so at 4.3 M the two read twice what the statement reads once. SQLite has one
+#   writer, so one worker, and an INSERT per line through the API against the statement's
+#   in-engine loop.
 #   The machine drifts between runs: compare ratios of the same invocation (bench/README.md).
 #
 # Usage
