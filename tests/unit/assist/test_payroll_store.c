@@ -326,5 +326,51 @@ static void scenario(bool pg)
     close_db(db);
 }
 
+/* A province's run: several counties in one pass over the cases, each its own batch with its
+ * own standards; a county with a batch already is left alone, so running again builds nothing. */
+static void many(bool pg)
+{
+    struct db *db = open_db(pg);
+    exec(db, "INSERT INTO region (code, name, level, parent, path_codes, path_names, valid_from, "
+             "source) VALUES ('510821000000', '旺苍县', 3, NULL, '510821000000', '旺苍县', "
+             "'2023-06-30', 'test'), ('510823000000', '剑阁县', 3, NULL, '510823000000', "
+             "'剑阁县', '2023-06-30', 'test')");
+    exec(db, "INSERT INTO assist_standard (id, region, kind, amount_fen, period, effective_from, "
+             "source, created_by, created_at) VALUES (900, '510821000000', 'dibao_urban', 70000, "
+             "'month', '2026-01', 'test', 1, 1)");
+    add_case(db, 50, "1, NULL",
+             "state, amount_method, per_capita_income_fen, covered_members, start_month, "
+             "first_paid_payroll",
+             "'dibao', 1, '510821100000', 150, 'active', 'gap', 20000, 2, 202601, 9", true);
+    const char counties[3][13] = { "510821000000", "510823000000", COUNTY };
+    struct payroll_result res[3];
+    struct arena *a = arena_new();
+    cr_assert_eq(db_begin(db), 0);
+    cr_assert_eq(payroll_build_many(db, a, counties, 3, JULY, 1, 2, res, NULL, NULL), 0, "%s",
+                 db_errmsg(db));
+    cr_assert_eq(db_commit(db), 0);
+    cr_assert_eq(res[0].line_count, 1);
+    cr_assert_eq(res[0].total_fen, (70000 - 20000) * 2, "旺苍县's own standard (§1.6)");
+    cr_assert_eq(res[1].line_count, 0, "剑阁县 has no cases: an empty batch");
+    cr_assert_eq(res[2].line_count, 6, "苍溪县 as when built alone");
+    cr_assert_eq(scalar(db, "SELECT COUNT(*) FROM assist_payroll WHERE month = ? "
+                            "AND status = 'draft'", JULY), 3);
+    struct payroll_result again[3];
+    cr_assert_eq(db_begin(db), 0);
+    cr_assert_eq(payroll_build_many(db, a, counties, 3, JULY, 1, 2, again, NULL, NULL), 0);
+    cr_assert_eq(db_commit(db), 0);
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(again[i].id, res[i].id, "the open batch is named, not rebuilt");
+        cr_assert_eq(again[i].line_count, 0);
+    }
+    int64_t lines = scalar(db, "SELECT COUNT(*) FROM assist_payment WHERE payroll_id IN "
+                               "(SELECT id FROM assist_payroll WHERE month = ?)", JULY);
+    cr_assert_eq(lines, 7, "lines: %lld", (long long)lines);
+    arena_free(a);
+    close_db(db);
+}
+
 Test(payroll_store, sqlite) { scenario(false); }
 Test(payroll_store, postgres) { scenario(true); }
+Test(payroll_store, many_counties_sqlite) { many(false); }
+Test(payroll_store, many_counties_postgres) { many(true); }
