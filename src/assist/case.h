@@ -83,6 +83,7 @@ enum case_action {
     CA_PAY_FIRST,        /* 先行救助 */
     CA_COMPLETE_RECORD,  /* 补办手续 */
     CA_ADJUST,           /* 补发或扣回: an amount owed or overpaid, settled by the payroll */
+    CA_PROPOSE_STOP,     /* 拟终止公示 (特困: 7 days before the termination, TK-43 Art. 26) */
     CA_COUNT
 };
 
@@ -132,6 +133,9 @@ struct case_summary {
     int deciding_on;          /* the day the file reached the decision stage */
     int decided_on;           /* approval or refusal day */
     int notified_on;          /* refusal notice served */
+    int stop_publicity_on;    /* 特困: the latest termination publicity's start */
+    int terminated_on;        /* the termination decision */
+    enum case_state before_suspension; /* where CA_RESUME returns: active or tapering */
 };
 
 /* Replays n events in order into *out. Returns 0, or MZ_EINVAL when an event could not have

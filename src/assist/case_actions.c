@@ -584,6 +584,9 @@ static int in_adjust(struct act *x)
     return rc;
 }
 
+/* 拟终止 (§2.6; TK-43 Arts. 24–26): the reasons, posted 7 days before the county decides. */
+static int in_propose_stop(struct act *x) { return want_texts(x, "reasons", 10, false); }
+
 static int in_nothing(struct act *x)
 {
     (void)x;
@@ -618,6 +621,7 @@ static const struct {
     [CA_PAY_FIRST] = { in_pay_first, false },
     [CA_COMPLETE_RECORD] = { in_complete, false },
     [CA_ADJUST] = { in_adjust, false },
+    [CA_PROPOSE_STOP] = { in_propose_stop, false },
 };
 
 /* ---------------------------------------------------------------- taking it */

@@ -37,13 +37,13 @@ static const char *const ACTION_NAME[CA_COUNT] = {
     "accept", "supplement", "start_investigation", "request_check", "record_check",
     "record_visit", "submit_opinion", "object", "appraise", "end_publicity", "approve", "refuse",
     "send_back", "notify_refusal", "withdraw", "review", "start_taper", "suspend", "resume",
-    "terminate", "pay_first", "complete_record", "adjust",
+    "terminate", "pay_first", "complete_record", "adjust", "propose_stop",
 };
 static const char *const ACTION_LABEL[CA_COUNT] = {
     "受理", "补正材料", "启动调查", "发起家庭经济状况核对", "录入核对结果", "入户调查",
     "乡镇（街道）初审意见", "公示异议", "民主评议", "公示期满", "审批确认", "不予批准",
     "退回补充调查", "送达不予批准通知书", "撤回（终止办理）", "复核", "渐退", "暂停发放",
-    "恢复发放", "终止救助", "先行救助", "补办手续", "补发或扣回",
+    "恢复发放", "终止救助", "先行救助", "补办手续", "补发或扣回", "拟终止公示",
 };
 
 static int parse_name(const char *const *names, int count, const char *name, int *out)
@@ -155,6 +155,7 @@ static const struct transition TABLE[CA_COUNT] = {
     [CA_COMPLETE_RECORD] = { BIT(CS_PRIOR_PAID), BIT(CASE_LSHI_URGENT), ACTOR_REVIEW },
     [CA_ADJUST] = { BIT(CS_ACTIVE) | BIT(CS_TAPERING) | BIT(CS_SUSPENDED) | BIT(CS_TERMINATED),
                     MONTHLY, ACTOR_DECIDE },
+    [CA_PROPOSE_STOP] = { BIT(CS_ACTIVE) | BIT(CS_SUSPENDED), BIT(CASE_TEKUN), ACTOR_REVIEW },
 };
 
 uint32_t case_actions_from(enum case_programme p, enum case_state s)
@@ -177,8 +178,8 @@ enum case_actor case_action_actor(enum case_action a, const struct case_context 
 }
 
 /* The state an allowed step leads to. */
-static enum case_state target(enum case_programme p, enum case_state from,
-                              const struct case_step *step)
+static enum case_state target(enum case_programme p, const struct case_summary *s,
+                              enum case_state from, const struct case_step *step)
 {
     switch (step->action) {
     case CA_ACCEPT: return step->incomplete ? CS_INCOMPLETE : CS_ACCEPTED;
@@ -197,7 +198,7 @@ static enum case_state target(enum case_programme p, enum case_state from,
     case CA_WITHDRAW: return CS_WITHDRAWN;
     case CA_START_TAPER: return CS_TAPERING;
     case CA_SUSPEND: return CS_SUSPENDED;
-    case CA_RESUME: return CS_ACTIVE;
+    case CA_RESUME: return s && s->before_suspension == CS_TAPERING ? CS_TAPERING : CS_ACTIVE;
     case CA_TERMINATE: return CS_TERMINATED;
     case CA_PAY_FIRST: return CS_PRIOR_PAID;
     case CA_COMPLETE_RECORD: return CS_GRANTED;
@@ -251,8 +252,14 @@ static const char *guard(const struct case_summary *s, const struct case_context
         if (needs_check && !s->check_passed)
             return "家庭经济状况核对结果不符合条件，不能批准；可退回补充调查或作出不予批准决定";
         return NULL;
-    case CA_APPRAISE:
-    case CA_RECORD_VISIT:
+    case CA_TERMINATE:
+        if (cx->programme == CASE_TEKUN) {
+            int end = s->stop_publicity_on ? publicity_end(cx, s->stop_publicity_on) : 0;
+            if (!end || cx->today <= end)
+                return "终止特困人员救助供养前须在村（居）公示 7 天，公示期满后方可作出终止决定"
+                       "（《特困人员认定办法》第二十六条）";
+        }
+        return NULL;
     default:
         return NULL;
     }
@@ -278,7 +285,7 @@ int case_transition(const struct case_summary *s, const struct case_context *cx,
         *why = failed;
         return MZ_ECONFLICT;
     }
-    *to = target(cx->programme, s ? s->state : CS_ACCEPTED, step);
+    *to = target(cx->programme, s, s ? s->state : CS_ACCEPTED, step);
     return 0;
 }
 
@@ -331,8 +338,17 @@ static void apply_event(struct case_summary *s, const struct case_event *e)
     case CA_REFUSE:
         s->decided_on = e->day;
         break;
+    case CA_TERMINATE:
+        s->terminated_on = e->day;
+        break;
     case CA_NOTIFY_REFUSAL:
         s->notified_on = e->day;
+        break;
+    case CA_PROPOSE_STOP:
+        s->stop_publicity_on = e->day;
+        break;
+    case CA_SUSPEND:
+        s->before_suspension = s->state;
         break;
     default:
         break;
@@ -428,6 +444,10 @@ void case_deadlines(const struct case_summary *s, const struct case_context *cx,
                      "DB-57 Art. 22; DD-2022 四(一)",
                      calendar_add_workdays(cal, s->accepted_on, dibao_total_wd(s, cx)),
                      s->decided_on);
+    if (s->stop_publicity_on)
+        add_deadline(out, n, "stop_publicity_end", "终止公示期满", "TK-43 Art. 26",
+                     publicity_end(cx, s->stop_publicity_on),
+                     s->terminated_on);
     if (s->state == CS_REFUSED || s->state == CS_REJECTED)
         add_deadline(out, n, "refusal_notice", "书面告知不予批准理由",
                      "DB-57 Art. 21; TK-43 Art. 18",

@@ -134,6 +134,15 @@ async function tekun(ctx) {
   await toDeciding(ctx, c.id, { investigate: '2026-10-13', opinion: '2026-10-14', decide: '2026-10-22' });
   const active = await act(ctx, 't.approver', c.id, 'approve', { on: '2026-10-23', selfcare_items_not_met: 4 });
   check(active.state === 'active' && active.decision.amount_method === 'tekun' && active.decision.care_tier === 3 && active.decision.start_month === '2026-11', 'the 特困 decision', active.decision);
+  // termination after 7 days of 公示 (TK-43 Art. 26), support from the next month on stopped
+  const direct = await send(ctx, 't.approver', 'POST', `${CASES}/${c.id}/actions`, { action: 'terminate', on: '2026-11-02', reasons: ['已由子女赡养'] });
+  expectError(direct, 409, 'conflict', 'action');
+  check(/第二十六条/.test(direct.body.error.message), 'the 409 cites TK-43 Art. 26', direct.body);
+  const posted = await act(ctx, 't.reviewer', c.id, 'propose_stop', { on: '2026-11-02', reasons: ['已由子女赡养'] });
+  check(posted.state === 'active' && deadline(posted, 'stop_publicity_end').due === '2026-11-09', 'paid during the publicity, ending 2026-11-09', posted.deadlines);
+  expectError(await send(ctx, 't.approver', 'POST', `${CASES}/${c.id}/actions`, { action: 'terminate', on: '2026-11-09', reasons: ['已由子女赡养'] }), 409, 'conflict', 'action');
+  const stopped = await act(ctx, 't.approver', c.id, 'terminate', { on: '2026-11-10', reasons: ['已由子女赡养'] });
+  check(stopped.state === 'terminated' && stopped.decision.stop_month === '2026-12', 'stopped from December', stopped.decision);
 }
 
 // 急难型 临时救助: 先行救助 at once, the record completed afterwards (LS-23 二(二)).
@@ -167,8 +176,8 @@ async function taperThenStop(ctx) {
 async function wrongStates(ctx) {
   await standards(ctx);
   const fresh = await apply(ctx, '错误状态', { on: '2026-10-12' });
-  const all = ['supplement', 'start_investigation', 'request_check', 'record_check', 'record_visit', 'submit_opinion', 'object', 'appraise', 'end_publicity', 'approve', 'refuse', 'send_back', 'notify_refusal', 'withdraw', 'review', 'start_taper', 'suspend', 'resume', 'terminate', 'pay_first', 'complete_record', 'adjust'];
-  const as = { supplement: 't.intake', withdraw: 't.intake', start_investigation: 't.investigator', request_check: 't.investigator', record_check: 't.investigator', record_visit: 't.investigator', submit_opinion: 't.reviewer', object: 't.reviewer', appraise: 't.reviewer', end_publicity: 't.reviewer', notify_refusal: 't.reviewer', review: 't.reviewer', pay_first: 't.reviewer', complete_record: 't.reviewer' };
+  const all = ['supplement', 'start_investigation', 'request_check', 'record_check', 'record_visit', 'submit_opinion', 'object', 'appraise', 'end_publicity', 'approve', 'refuse', 'send_back', 'notify_refusal', 'withdraw', 'review', 'start_taper', 'suspend', 'resume', 'terminate', 'pay_first', 'complete_record', 'adjust', 'propose_stop'];
+  const as = { supplement: 't.intake', withdraw: 't.intake', start_investigation: 't.investigator', request_check: 't.investigator', record_check: 't.investigator', record_visit: 't.investigator', submit_opinion: 't.reviewer', object: 't.reviewer', appraise: 't.reviewer', end_publicity: 't.reviewer', notify_refusal: 't.reviewer', review: 't.reviewer', pay_first: 't.reviewer', complete_record: 't.reviewer', propose_stop: 't.reviewer' };
   for (const c of [fresh]) {
     for (const action of all.filter((a) => !fresh.next_actions.includes(a))) {
       const res = await send(ctx, as[action] ?? 't.approver', 'POST', `${CASES}/${c.id}/actions`, { action, comment: '测试' });

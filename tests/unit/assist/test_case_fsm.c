@@ -237,6 +237,45 @@ Test(case_fsm, approval_leads_by_programme)
     cr_assert_eq(to, CS_PRIOR_PAID);
 }
 
+/* TK-43 Art. 26: a 特困 person's support ends only after 7 days of 公示 of the proposal; a
+ * 低保 case may be stopped at once with written reasons (DB-57 Art. 32). */
+Test(case_fsm, tekun_termination_needs_publicity)
+{
+    struct case_summary s = { .state = CS_ACTIVE, .decided_on = 20261023 };
+    enum case_state to;
+    struct case_context tk = context(CASE_TEKUN, 20261102);
+    cr_assert_eq(try_step(&s, &tk, CA_TERMINATE, &to), MZ_ECONFLICT);
+    cr_assert_eq(try_step(&s, &tk, CA_PROPOSE_STOP, &to), 0);
+    cr_assert_eq(to, CS_ACTIVE, "support goes on during the publicity");
+    s.stop_publicity_on = 20261102;
+    tk.today = 20261109;
+    cr_assert_eq(try_step(&s, &tk, CA_TERMINATE, &to), MZ_ECONFLICT, "the 7th day is still in");
+    tk.today = 20261110;
+    cr_assert_eq(try_step(&s, &tk, CA_TERMINATE, &to), 0);
+    cr_assert_eq(to, CS_TERMINATED);
+    struct case_context db = context(CASE_DIBAO, 20261102);
+    cr_assert_eq(try_step(&s, &db, CA_PROPOSE_STOP, &to), MZ_ECONFLICT, "not a 低保 step");
+    s.stop_publicity_on = 0;
+    cr_assert_eq(try_step(&s, &db, CA_TERMINATE, &to), 0);
+}
+
+/* A case suspended during 渐退 returns to 渐退 when resumed (DD-2022 一(三)). */
+Test(case_fsm, resume_returns_to_tapering)
+{
+    struct case_event e[] = { ev(CA_ACCEPT, CS_ACCEPTED, 20260901),
+                              ev(CA_START_INVESTIGATION, CS_INVESTIGATING, 20260902),
+                              ev(CA_SUBMIT_OPINION, CS_DECIDING, 20260903),
+                              ev(CA_APPROVE, CS_ACTIVE, 20260910),
+                              ev(CA_START_TAPER, CS_TAPERING, 20261001),
+                              ev(CA_SUSPEND, CS_SUSPENDED, 20261010) };
+    struct case_summary s;
+    enum case_state to;
+    cr_assert_eq(case_replay(CASE_DIBAO, e, 6, &s), 0);
+    struct case_context cx = context(CASE_DIBAO, 20261020);
+    cr_assert_eq(try_step(&s, &cx, CA_RESUME, &to), 0);
+    cr_assert_eq(to, CS_TAPERING);
+}
+
 static const struct case_deadline *find(const struct case_deadline *d, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
