@@ -246,6 +246,7 @@ struct case_member_row {
     const char *relation;
     bool covered;
     const char *excluded_reason;  /* NULL when covered */
+    const char *name, *id_number; /* from the registry when read back; NULL when written */
 };
 
 struct case_item_row {

@@ -331,8 +331,8 @@ static int fill_members(struct request *rq, struct case_application *app,
     for (int i = 0; i < h->nmembers; i++) {
         struct case_member_row *m = &app->members[i];
         bool self = h->members[i].person_id == app->row.applicant_id;
-        *m = (struct case_member_row){ h->members[i].person_id, h->members[i].relation, true,
-                                       NULL };
+        *m = (struct case_member_row){ .person_id = h->members[i].person_id,
+                                       .relation = h->members[i].relation, .covered = true };
         if (app->row.single_person && !self) {
             m->covered = false;
             m->excluded_reason = "single_person";

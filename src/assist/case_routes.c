@@ -280,7 +280,10 @@ static int write_members(struct request *rq, struct jw *w, const struct case_row
     jw_arr(w);
     for (int i = 0; i < nm; i++) {
         jw_obj(w);
+        char masked[32];
         jw_kv_str(w, "person_id", id_text(rq, m[i].person_id));
+        jw_kv_str(w, "name", m[i].name);
+        jw_kv_str(w, "id_number", mask_id_number(m[i].id_number, masked, sizeof masked));
         jw_kv_str(w, "relation", m[i].relation);
         jw_kv_bool(w, "covered", m[i].covered);
         kv_str_or_null(w, "excluded_reason", m[i].excluded_reason);

@@ -11,6 +11,7 @@
 #include "case.h"
 #include "case_action.h"
 #include "json.h"
+#include "mask.h"
 #include "db.h"
 #include "errors.h"
 #include "scope.h"
@@ -215,8 +216,10 @@ int case_store_members(struct db *db, struct arena *a, int64_t id, struct case_m
                        int *n)
 {
     struct db_stmt *st;
-    int rc = db_prepare(db, "SELECT person_id, relation, covered, excluded_reason "
-                        "FROM assist_case_member WHERE case_id = ? ORDER BY person_id", &st);
+    int rc = db_prepare(db, "SELECT m.person_id, m.relation, m.covered, m.excluded_reason, "
+                        "p.name, p.id_number FROM assist_case_member m "
+                        "JOIN person p ON p.id = m.person_id WHERE m.case_id = ? "
+                        "ORDER BY m.person_id", &st);
     if (rc)
         return rc;
     db_bind_int64(st, 1, id);
@@ -226,7 +229,8 @@ int case_store_members(struct db *db, struct arena *a, int64_t id, struct case_m
     while ((rc = db_step(st)) == 1) {
         m = grow(a, m, *n, &cap, sizeof *m);
         m[*n] = (struct case_member_row){ db_col_int64(st, 0), db_col_dup(st, a, 1),
-                                          db_col_int64(st, 2) != 0, db_col_dup(st, a, 3) };
+                                          db_col_int64(st, 2) != 0, db_col_dup(st, a, 3),
+                                          db_col_dup(st, a, 4), db_col_dup(st, a, 5) };
         (*n)++;
     }
     *out = m;
@@ -462,6 +466,8 @@ static void write_list_item(struct db_stmt *st, struct jw *w, int today)
     jw_kv_str(w, "region", db_col_text(st, 3, NULL));
     snprintf(id, sizeof id, "%lld", (long long)db_col_int64(st, 4));
     jw_kv_str(w, "applicant_id", id);
+    char name[256];
+    jw_kv_str(w, "applicant_name", mask_name(db_col_text(st, 6, NULL), name, sizeof name));
     int due = (int)int_or(st, 5, 0);
     if (due) {
         char day[32];
@@ -483,11 +489,12 @@ int case_store_search(struct db *db, struct arena *a, const struct scope *scope,
     if (q->under && scope_from_region(q->under, &under) != 0)
         return MZ_EINVAL;
     struct db_stmt *st;
-    int rc = db_prepare(db, "SELECT id, programme, state, region, applicant_id, due_on "
-                        "FROM assist_case WHERE region >= ? AND region < ? AND region >= ? "
-                        "AND region < ? AND (CAST(? AS TEXT) IS NULL OR state = CAST(? AS TEXT)) "
-                        "AND (CAST(? AS TEXT) IS NULL OR programme = CAST(? AS TEXT)) "
-                        "AND id > ? ORDER BY id LIMIT ?", &st);
+    int rc = db_prepare(db, "SELECT c.id, c.programme, c.state, c.region, c.applicant_id, "
+                        "c.due_on, p.name FROM assist_case c JOIN person p ON p.id = c.applicant_id "
+                        "WHERE c.region >= ? AND c.region < ? AND c.region >= ? AND c.region < ? "
+                        "AND (CAST(? AS TEXT) IS NULL OR c.state = CAST(? AS TEXT)) "
+                        "AND (CAST(? AS TEXT) IS NULL OR c.programme = CAST(? AS TEXT)) "
+                        "AND c.id > ? ORDER BY c.id LIMIT ?", &st);
     if (rc)
         return rc;
     scope_bind(st, 1, scope);

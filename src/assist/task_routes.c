@@ -14,6 +14,7 @@
 #include "db.h"
 #include "errors.h"
 #include "json.h"
+#include "mask.h"
 #include "scope.h"
 
 #define TASKS_MAX 500
@@ -88,6 +89,8 @@ static void write_task(struct request *rq, struct db_stmt *st, struct jw *w, int
     jw_kv_str(w, "region", db_col_text(st, 3, NULL));
     jw_kv_str(w, "applicant_id", arena_printf(rq->arena, "%lld",
                                               (long long)db_col_int64(st, 4)));
+    char name[256];
+    jw_kv_str(w, "applicant_name", mask_name(db_col_text(st, 9, NULL), name, sizeof name));
     jw_kv_str(w, "reason", reason);
     if (due)
         jw_kv_str(w, "due_on", arena_printf(rq->arena, "%04d-%02d-%02d", due / 10000,
@@ -112,7 +115,8 @@ static int write_tasks(struct request *rq, struct jw *w, long limit, int today)
     struct db_stmt *st;
     int rc = db_prepare(rq->db,
         "SELECT id, programme, state, region, applicant_id, due_on, next_review_on, taper_until, "
-        " CASE WHEN state IN ('active', 'tapering', 'suspended') AND " DEATH " THEN 1 ELSE 0 END "
+        " CASE WHEN state IN ('active', 'tapering', 'suspended') AND " DEATH " THEN 1 ELSE 0 END, "
+        " (SELECT name FROM person WHERE person.id = assist_case.applicant_id) "
         "FROM assist_case WHERE region >= ? AND region < ? AND ("
         " state IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " OR (? = 1 AND state IN ('active', 'tapering') AND (next_review_on <= ? OR " DEATH "))"

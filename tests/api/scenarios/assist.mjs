@@ -43,6 +43,15 @@ async function urbanDibao(ctx) {
   check(deadline(c, 'start_investigation').due === '2026-10-09', 'start of investigation over 国庆', c.deadlines);
   check(deadline(c, 'dibao_total').basis.includes('DB-57 Art. 22'), 'the overall limit cites DB-57 Art. 22', c.deadlines);
   check(c.members.length === 3 && c.members.every((m) => m.covered), 'three covered members', c.members);
+  check(c.members.every((m) => m.name && /^\d{6}\*{8}\d{3}[\dX]$/.test(m.id_number)), 'members named, ID numbers masked 6+4', c.members);
+  let item;
+  for (let after = ''; !item;) {
+    const page = await ctx.world.as('t.county').expect(200, ctx.base, 'GET', `${CASES}?under=510824&state=accepted&limit=200${after ? `&after=${after}` : ''}`);
+    item = page.items.find((i) => i.id === c.id);
+    if (!page.next) break;
+    after = page.next;
+  }
+  check(item && /^城\*+$/.test(item.applicant_name), 'the list masks the applicant\'s name', item);
   const opinion = await (async () => {
     await act(ctx, 't.investigator', c.id, 'start_investigation', { on: '2026-10-09' });
     await act(ctx, 't.investigator', c.id, 'request_check', { on: '2026-10-09' });
