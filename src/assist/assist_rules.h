@@ -93,6 +93,7 @@ enum assist_program {
 #define ASSIST_LSHI_TIERS_MAX 8
 #define ASSIST_MAX_MEMBERS 50     /* = HOUSEHOLD_MAX_MEMBERS of registry */
 #define ASSIST_MAX_MONTHS 120     /* look-back period and item months: at most ten years */
+#define ASSIST_AMOUNT_MAX 100000000000LL /* largest amount an input may carry: 10亿元 in fen */
 
 /* A 临时救助 tier ceiling: a multiple of the urban monthly 低保标准, or a fixed amount (one set). */
 struct assist_lshi_tier {

@@ -20,7 +20,6 @@
 #include "route_args.h"
 #include "standard.h"
 
-#define AMOUNT_MAX 100000000000LL
 #define TEXT_MAX 2000
 
 /* One action being taken. */
@@ -194,7 +193,7 @@ static int income_from_items(struct act *x, int members, int64_t *per_capita, in
 static int dibao_amount(struct act *x, int64_t *amount)
 {
     int64_t pci = CASE_NONE, covered = 0, standard, assets = 0;
-    int rc = want_int(x, "per_capita_income_fen", 0, AMOUNT_MAX, true, &pci);
+    int rc = want_int(x, "per_capita_income_fen", 0, ASSIST_AMOUNT_MAX, true, &pci);
     if (rc == 0)
         rc = want_int(x, "covered_members", 1, ASSIST_MAX_MEMBERS, true, &covered);
     int counted = (int)covered;
@@ -285,7 +284,7 @@ static int approve_tekun(struct act *x)
 static int lshi_amount(struct act *x, int64_t *amount)
 {
     int64_t tier = -1, urban;
-    int rc = want_int(x, "amount_fen", 1, AMOUNT_MAX, false, amount);
+    int rc = want_int(x, "amount_fen", 1, ASSIST_AMOUNT_MAX, false, amount);
     if (rc == 0)
         rc = want_int(x, "tier", 0, ASSIST_LSHI_TIERS_MAX - 1, true, &tier);
     if (rc)
@@ -350,7 +349,7 @@ static int recognise_edge(struct act *x)
     int members;
     struct assist_income_item *inc;
     size_t ni;
-    int rc = want_int(x, "per_capita_income_fen", 0, AMOUNT_MAX, false, &pci);
+    int rc = want_int(x, "per_capita_income_fen", 0, ASSIST_AMOUNT_MAX, false, &pci);
     if (rc == 0)
         rc = covered_count(x, &members);
     if (rc == 0)
@@ -372,13 +371,13 @@ static int recognise_gangxing(struct act *x)
 {
     int64_t pci, disposable, income, rigid;
     bool property_ok = false;
-    int rc = want_int(x, "per_capita_income_fen", 0, AMOUNT_MAX, false, &pci);
+    int rc = want_int(x, "per_capita_income_fen", 0, ASSIST_AMOUNT_MAX, false, &pci);
     if (rc == 0)
-        rc = want_int(x, "disposable_income_yearly_fen", 1, AMOUNT_MAX, false, &disposable);
+        rc = want_int(x, "disposable_income_yearly_fen", 1, ASSIST_AMOUNT_MAX, false, &disposable);
     if (rc == 0)
-        rc = want_int(x, "income_12m_fen", 0, AMOUNT_MAX, false, &income);
+        rc = want_int(x, "income_12m_fen", 0, ASSIST_AMOUNT_MAX, false, &income);
     if (rc == 0)
-        rc = want_int(x, "rigid_spending_12m_fen", 0, AMOUNT_MAX, false, &rigid);
+        rc = want_int(x, "rigid_spending_12m_fen", 0, ASSIST_AMOUNT_MAX, false, &rigid);
     if (rc == 0)
         rc = want_bool(x, "property_ok", false, &property_ok);
     if (rc)
@@ -573,7 +572,7 @@ static int in_adjust(struct act *x)
                     month > this_month(x) || (x->c->start_month && month < x->c->start_month)))
         rc = http_fail(x->rq, MZ_EVALIDATE, "for_month", "月份应为 YYYY-MM，在首次发放月份与本月之间");
     if (rc == 0)
-        rc = want_int(x, "amount_fen", -AMOUNT_MAX, AMOUNT_MAX, false, &amount);
+        rc = want_int(x, "amount_fen", -ASSIST_AMOUNT_MAX, ASSIST_AMOUNT_MAX, false, &amount);
     if (rc == 0 && amount == 0)
         rc = http_fail(x->rq, MZ_EVALIDATE, "amount_fen", "补发为正数、扣回为负数，不能为 0");
     if (rc == 0)

@@ -17,7 +17,6 @@
 
 #define MAX_ITEMS 100
 #define MAX_MISSING 30
-#define AMOUNT_MAX 100000000000LL   /* 10亿元 in fen */
 
 static const char *const INCOME_TYPES[ASSIST_INC_TYPE_COUNT] = {
     [ASSIST_INC_WAGE] = "wage", [ASSIST_INC_BUSINESS] = "business",
@@ -111,7 +110,8 @@ static int text_member(struct request *rq, json_t *obj, const char *name, const 
 static int amount_member(struct request *rq, json_t *obj, const char *field, int64_t *out)
 {
     json_t *v = json_object_get(obj, "amount_fen");
-    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > AMOUNT_MAX)
+    if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+        json_integer_value(v) > ASSIST_AMOUNT_MAX)
         return http_fail(rq, MZ_EVALIDATE, field, "金额须为不小于 0 的整数（分）");
     *out = json_integer_value(v);
     return 0;

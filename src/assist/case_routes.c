@@ -30,7 +30,6 @@
 #include "users.h"
 
 #define KEY_MAX 100
-#define CASE_MAX_ITEMS 100
 #define CASE_LIST_MAX 200
 
 static int case_create(struct request *rq);

@@ -251,7 +251,8 @@ int case_store_items(struct db *db, struct arena *a, int64_t id, struct case_ite
     *n = 0;
     while ((rc = db_step(st)) == 1) {
         it = grow(a, it, *n, &cap, sizeof *it);
-        it[*n] = (struct case_item_row){ db_col_dup(st, a, 0), db_col_dup(st, a, 1), int_or(st, 2, 0),
+        it[*n] = (struct case_item_row){ db_col_dup(st, a, 0), db_col_dup(st, a, 1),
+                                         int_or(st, 2, 0),
                                          db_col_int64(st, 3), (int)db_col_int64(st, 4),
                                          db_col_dup(st, a, 5) };
         (*n)++;
@@ -363,7 +364,8 @@ int case_store_update(struct db *db, const struct case_row *c, int expected)
                         "extended = ?, amount_method = ?, per_capita_income_fen = ?, "
                         "covered_members = ?, fixed_amount_fen = ?, care_tier = ?, "
                         "start_month = ?, stop_month = ?, taper_until = ?, next_review_on = ?, "
-                        "care_mode = ?, updated_at = ?, accepted_on = ? WHERE id = ? AND action_count = ?", &st);
+                        "care_mode = ?, updated_at = ?, accepted_on = ? "
+                        "WHERE id = ? AND action_count = ?", &st);
     if (rc)
         return rc;
     bind_text_or_null(st, 1, case_state_name(c->state));
@@ -490,7 +492,8 @@ int case_store_search(struct db *db, struct arena *a, const struct scope *scope,
         return MZ_EINVAL;
     struct db_stmt *st;
     int rc = db_prepare(db, "SELECT c.id, c.programme, c.state, c.region, c.applicant_id, "
-                        "c.due_on, p.name FROM assist_case c JOIN person p ON p.id = c.applicant_id "
+                        "c.due_on, p.name FROM assist_case c "
+                        "JOIN person p ON p.id = c.applicant_id "
                         "WHERE c.region >= ? AND c.region < ? AND c.region >= ? AND c.region < ? "
                         "AND (CAST(? AS TEXT) IS NULL OR c.state = CAST(? AS TEXT)) "
                         "AND (CAST(? AS TEXT) IS NULL OR c.programme = CAST(? AS TEXT)) "

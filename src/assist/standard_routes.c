@@ -21,7 +21,6 @@
 #include "standard.h"
 #include "users.h"
 
-#define STANDARD_AMOUNT_MAX 100000000000LL  /* 10亿元 in fen: far above any standard */
 #define STANDARD_HISTORY_MAX 500
 
 static int standard_create(struct request *rq);
@@ -93,7 +92,7 @@ static int body_row(struct request *rq, struct standard_row *r)
     snprintf(r->kind, sizeof r->kind, "%s", kind);
     json_t *amount = json_object_get(rq->body, "amount_fen");
     if (!json_is_integer(amount) || json_integer_value(amount) < 0 ||
-        json_integer_value(amount) > STANDARD_AMOUNT_MAX)
+        json_integer_value(amount) > ASSIST_AMOUNT_MAX)
         return http_fail(rq, MZ_EVALIDATE, "amount_fen", "金额须为不小于 0 的整数（分）");
     r->amount_fen = json_integer_value(amount);
     rc = arg_body_string(rq, "period", 8, 0, &period);
