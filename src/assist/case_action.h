@@ -66,6 +66,8 @@ struct case_query {
     int64_t after;
     long limit;
 };
+/* Writes {"items":[…],"paid_fen":…} of the case's payment lines outside cancelled batches. */
+int case_store_payments(struct db *db, int64_t case_id, struct jw *w);
 /* Writes {"items":[…],"next":…} of the cases within scope matching q. */
 int case_store_search(struct db *db, struct arena *a, const struct scope *scope,
                       const struct case_query *q, int today, struct jw *w);

@@ -36,6 +36,7 @@ static int case_create(struct request *rq);
 static int case_get(struct request *rq);
 static int case_list(struct request *rq);
 static int case_act(struct request *rq);
+static int case_payments(struct request *rq);
 
 const struct route case_routes[] = {
     { .method = HTTP_POST, .path = "/api/v1/assist/cases", .fn = case_create,
@@ -52,6 +53,10 @@ const struct route case_routes[] = {
     { .method = HTTP_GET, .path = "/api/v1/assist/cases/{id}", .fn = case_get,
       .perm = "assist:case:read", .tag = "assist",
       .summary = "救助案件详情：成员、收入财产、办理记录、各环节时限",
+      .params = { { "id", "path", "string", "案件 id", true } } },
+    { .method = HTTP_GET, .path = "/api/v1/assist/cases/{id}/payments", .fn = case_payments,
+      .perm = "assist:case:read", .tag = "assist",
+      .summary = "案件的发放台账：每月发放明细、补发、重发及银行回盘结果",
       .params = { { "id", "path", "string", "案件 id", true } } },
     { .method = HTTP_POST, .path = "/api/v1/assist/cases/{id}/actions", .fn = case_act,
       .perm = "assist:case:read", .flags = R_BODY | R_WRITE, .tag = "assist",
@@ -544,6 +549,33 @@ static int case_act(struct request *rq)
         return http_fail(rq, rc, NULL, "案件刚被他人办理，请刷新后重试");
     }
     return rc ? rc : reply_case(rq, 200, id, false);
+}
+
+/* ---------------------------------------------------------------- payments (台账) */
+
+/* Every payment line of the case in every batch that was not cancelled, oldest month first,
+ * with its batch, kind and the bank's result: what the household was paid. */
+static int case_payments(struct request *rq)
+{
+    int64_t id;
+    struct case_row c;
+    int rc = arg_path_id(rq, "id", &id);
+    if (rc == 0)
+        rc = case_store_load(rq->db, rq->arena, &rq->who->scope, id, &c);
+    if (rc == MZ_ENOTFOUND)
+        return http_fail(rq, rc, "id", "案件不存在");
+    struct jw w;
+    jw_init(&w, 1u << 20);
+    if (rc == 0)
+        rc = case_store_payments(rq->db, id, &w);
+    if (rc == 0)
+        rc = http_audit(rq, "assist.case.payments", "assist_case", id_text(rq, id), c.region,
+                        "success", NULL);
+    if (rc) {
+        jw_free(&w);
+        return rc;
+    }
+    return http_reply_json(rq, 200, &w);
 }
 
 /* ---------------------------------------------------------------- list */

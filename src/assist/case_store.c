@@ -449,6 +449,62 @@ int case_store_adjustment(struct db *db, int64_t case_id, int32_t for_month, int
     return step_done(st);
 }
 
+/* ---------------------------------------------------------------- payments */
+
+int case_store_payments(struct db *db, int64_t case_id, struct jw *w)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "SELECT p.id, p.payroll_id, b.month, b.status, p.for_month, p.kind, "
+                        "p.amount_fen, p.status, p.fail_reason, p.reissue_of "
+                        "FROM assist_payment p JOIN assist_payroll b ON b.id = p.payroll_id "
+                        "WHERE p.case_id = ? AND p.status <> 'cancelled' "
+                        "ORDER BY p.for_month, p.id", &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, case_id);
+    int64_t paid = 0;
+    char buf[32];
+    jw_obj(w);
+    jw_key(w, "items");
+    jw_arr(w);
+    while ((rc = db_step(st)) == 1) {
+        int month = (int)db_col_int64(st, 2), for_month = (int)db_col_int64(st, 4);
+        const char *status = db_col_text(st, 7, NULL);
+        jw_obj(w);
+        snprintf(buf, sizeof buf, "%lld", (long long)db_col_int64(st, 0));
+        jw_kv_str(w, "id", buf);
+        snprintf(buf, sizeof buf, "%lld", (long long)db_col_int64(st, 1));
+        jw_kv_str(w, "payroll_id", buf);
+        snprintf(buf, sizeof buf, "%04d-%02d", month / 100, month % 100);
+        jw_kv_str(w, "payroll_month", buf);
+        jw_kv_str(w, "payroll_status", db_col_text(st, 3, NULL));
+        snprintf(buf, sizeof buf, "%04d-%02d", for_month / 100, for_month % 100);
+        jw_kv_str(w, "for_month", buf);
+        jw_kv_str(w, "kind", db_col_text(st, 5, NULL));
+        jw_kv_int(w, "amount_fen", db_col_int64(st, 6));
+        jw_kv_str(w, "status", status);
+        jw_key(w, "fail_reason");
+        if (db_col_null(st, 8))
+            jw_null(w);
+        else
+            jw_str(w, db_col_text(st, 8, NULL));
+        jw_key(w, "reissue_of");
+        snprintf(buf, sizeof buf, "%lld", (long long)db_col_int64(st, 9));
+        if (db_col_null(st, 9))
+            jw_null(w);
+        else
+            jw_str(w, buf);
+        jw_obj_end(w);
+        if (strcmp(status, "paid") == 0)
+            paid += db_col_int64(st, 6);
+    }
+    db_reset(st);
+    jw_arr_end(w);
+    jw_kv_int(w, "paid_fen", paid);
+    jw_obj_end(w);
+    return rc < 0 ? rc : 0;
+}
+
 /* ---------------------------------------------------------------- search */
 
 static void write_list_item(struct db_stmt *st, struct jw *w, int today)

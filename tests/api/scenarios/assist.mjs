@@ -419,6 +419,14 @@ async function payment(ctx) {
   if (sum(lineOf(sep, a.id)) !== 105000) fail('A in September', lineOf(sep, a.id));
   const sepSkipped = await world.as('t.payer').expect(200, base, 'GET', `${PAYROLLS}/${sep.id}/skipped?limit=500`);
   if (!sepSkipped.items.some((i) => i.case_id === b.id && i.reason === 'deceased')) fail('skipped as deceased', sepSkipped.items.slice(0, 5));
+  // each household's ledger: months, kinds and the bank's results
+  const ledgerA = await world.as('t.county').expect(200, base, 'GET', `${CASES}/${a.id}/payments`);
+  const rowsA = ledgerA.items.map((l) => `${l.for_month}:${l.kind}:${l.amount_fen}:${l.status}`).join();
+  if (rowsA !== '2026-06:arrears:90000:paid,2026-06:adjust:5000:pending,2026-07:regular:90000:paid,2026-08:regular:105000:pending,2026-09:regular:105000:pending' || ledgerA.paid_fen !== 180000) fail('A\'s ledger', ledgerA);
+  const ledgerB = await world.as('t.county').expect(200, base, 'GET', `${CASES}/${b.id}/payments`);
+  const failedB = ledgerB.items.find((l) => l.status === 'reissued');
+  if (!failedB || failedB.fail_reason !== '账户已冻结' || !ledgerB.items.some((l) => l.kind === 'reissue' && l.reissue_of === failedB.id)) fail('B\'s failed line and its re-issue', ledgerB);
+  expectError(await world.as('t.out').get(base, `${CASES}/${a.id}/payments`), 404, 'not_found');
   // the July lines are what they were: a later standard never rewrites a past payment
   const julyAgain = await allLines(ctx, july2.id);
   if (sum(julyAgain.filter((l) => l.case_id === a.id)) !== 180000) fail('July as paid', julyAgain.filter((l) => l.case_id === a.id));

@@ -612,6 +612,14 @@ const ROUTES = {
       await ctx.world.as('t.county').expect(200, ctx.base, 'GET', `/api/v1/assist/cases/${c.id}`);
     },
   },
+  'GET /api/v1/assist/cases/{id}/payments': {
+    perm: 'assist:case:read', request: () => ({ path: '/api/v1/assist/cases/1/payments' }),
+    async scoped(ctx) {
+      const c = await applyCase(ctx, '越权台账');
+      expectError(await ctx.world.as('t.out').get(ctx.base, `/api/v1/assist/cases/${c.id}/payments`), 404, 'not_found');
+      await ctx.world.as('t.county').expect(200, ctx.base, 'GET', `/api/v1/assist/cases/${c.id}/payments`);
+    },
+  },
   'POST /api/v1/assist/cases/{id}/actions': {
     perm: 'assist:case:read', request: () => ({ path: '/api/v1/assist/cases/1/actions', body: { action: 'withdraw' } }),
     async scoped(ctx) {
