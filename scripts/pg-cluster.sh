@@ -8,6 +8,8 @@
 # The cluster also has a login role minzheng_app (no privileges of its own) for the server.
 #   pg-cluster.sh stop DIR           stop the cluster and remove DIR
 #
+# PG_CLUSTER_CONF, when set, is appended to postgresql.conf (a benchmark's
+# "shared_buffers = 6GB", say).
 # Stdout carries only the URL; everything else goes to DIR/setup.log (shown on failure).
 # The cluster listens on 127.0.0.1 only, on the first free port from 25432 up, with trust
 # authentication and durability off (fsync, synchronous_commit, full_page_writes) for speed:
@@ -81,6 +83,7 @@ max_connections = 200
 fsync = off
 synchronous_commit = off
 full_page_writes = off
+${PG_CLUSTER_CONF:-}
 EOF
 }
 
