@@ -52,6 +52,20 @@ static int finish(struct db_stmt *st, int rc)
     return rc;
 }
 
+/* The decision's nine columns, amount_method … next_review_on, from parameter i on. */
+static void bind_decision(struct db_stmt *st, int i, const struct case_row *c)
+{
+    bind_text_or_null(st, i, c->amount_method);
+    bind_int_or_null(st, i + 1, c->per_capita_income_fen, CASE_NONE);
+    bind_int_or_null(st, i + 2, c->covered_members, 0);
+    bind_int_or_null(st, i + 3, c->fixed_amount_fen, CASE_NONE);
+    bind_int_or_null(st, i + 4, c->care_tier, 0);
+    bind_int_or_null(st, i + 5, c->start_month, 0);
+    bind_int_or_null(st, i + 6, c->stop_month, 0);
+    bind_int_or_null(st, i + 7, c->taper_until, 0);
+    bind_int_or_null(st, i + 8, c->next_review_on, 0);
+}
+
 /* Runs a statement that returns no rows: 0 or its error (MZ_ECONFLICT for a unique key). */
 static int step_done(struct db_stmt *st)
 {
@@ -86,15 +100,7 @@ static int insert_case(struct db *db, const struct case_row *c)
     bind_int_or_null(st, 15, c->accepted_on, 0);
     bind_int_or_null(st, 16, c->due_on, 0);
     db_bind_int64(st, 17, c->extended);
-    bind_text_or_null(st, 18, c->amount_method);
-    bind_int_or_null(st, 19, c->per_capita_income_fen, CASE_NONE);
-    bind_int_or_null(st, 20, c->covered_members, 0);
-    bind_int_or_null(st, 21, c->fixed_amount_fen, CASE_NONE);
-    bind_int_or_null(st, 22, c->care_tier, 0);
-    bind_int_or_null(st, 23, c->start_month, 0);
-    bind_int_or_null(st, 24, c->stop_month, 0);
-    bind_int_or_null(st, 25, c->taper_until, 0);
-    bind_int_or_null(st, 26, c->next_review_on, 0);
+    bind_decision(st, 18, c);
     bind_int_or_null(st, 27, c->bank_account_id, 0);
     db_bind_int64(st, 28, c->created_by);
     db_bind_int64(st, 29, c->created_at);
@@ -372,15 +378,7 @@ int case_store_update(struct db *db, const struct case_row *c, int expected)
     db_bind_int64(st, 2, c->action_count);
     bind_int_or_null(st, 3, c->due_on, 0);
     db_bind_int64(st, 4, c->extended);
-    bind_text_or_null(st, 5, c->amount_method);
-    bind_int_or_null(st, 6, c->per_capita_income_fen, CASE_NONE);
-    bind_int_or_null(st, 7, c->covered_members, 0);
-    bind_int_or_null(st, 8, c->fixed_amount_fen, CASE_NONE);
-    bind_int_or_null(st, 9, c->care_tier, 0);
-    bind_int_or_null(st, 10, c->start_month, 0);
-    bind_int_or_null(st, 11, c->stop_month, 0);
-    bind_int_or_null(st, 12, c->taper_until, 0);
-    bind_int_or_null(st, 13, c->next_review_on, 0);
+    bind_decision(st, 5, c);
     bind_text_or_null(st, 14, c->care_mode);
     db_bind_int64(st, 15, c->updated_at);
     bind_int_or_null(st, 16, c->accepted_on, 0);

@@ -81,17 +81,8 @@ static int header_insert(struct db *db, int64_t id, const char *county12, int32_
 
 static int header_totals(struct db *db, int64_t id, int64_t count, int64_t total)
 {
-    struct db_stmt *st;
-    int rc = db_prepare(db, "UPDATE assist_payroll SET line_count = ?, total_fen = ? WHERE id = ?",
-                        &st);
-    if (rc)
-        return rc;
-    db_bind_int64(st, 1, count);
-    db_bind_int64(st, 2, total);
-    db_bind_int64(st, 3, id);
-    rc = db_step(st);
-    db_reset(st);
-    return rc < 0 ? rc : 0;
+    return db_run(db, "UPDATE assist_payroll SET line_count = ?, total_fen = ? WHERE id = ?",
+                  (const int64_t[]){ count, total, id }, 3);
 }
 
 /* ---------------------------------------------------------------- pending work */
@@ -552,34 +543,6 @@ static int copy_skipped(struct build *b)
     return rc ? rc : end;
 }
 
-/* Runs sql with id bound to its parameters 1..nparams. */
-static int exec_id(struct db *db, const char *sql, int64_t id, int nparams)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st);
-    if (rc)
-        return rc;
-    for (int i = 1; i <= nparams; i++)
-        db_bind_int64(st, i, id);
-    rc = db_step(st);
-    db_reset(st);
-    return rc < 0 ? rc : 0;
-}
-
-/* Runs sql with parameters a and b. */
-static int exec_pair(struct db *db, const char *sql, int64_t a, int64_t b)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st);
-    if (rc)
-        return rc;
-    db_bind_int64(st, 1, a);
-    db_bind_int64(st, 2, b);
-    rc = db_step(st);
-    db_reset(st);
-    return rc < 0 ? rc : 0;
-}
-
 /* first_paid_payroll of first payments, reissued failures, adjustments' payment ids. */
 static int mark_sources(struct build *b)
 {
@@ -588,14 +551,14 @@ static int mark_sources(struct build *b)
     struct mark *first = b->first.items;
     struct extra *r = reissues->items, *adj = adjustments->items;
     for (size_t i = 0; i < b->first.n && rc == 0; i++)
-        rc = exec_pair(b->db, "UPDATE assist_case SET first_paid_payroll = ? WHERE id = ?",
-                       b->payroll_id, first[i].case_id);
+        rc = db_run(b->db, "UPDATE assist_case SET first_paid_payroll = ? WHERE id = ?",
+                    (const int64_t[]){ b->payroll_id, first[i].case_id }, 2);
     for (size_t i = 0; i < reissues->n && rc == 0; i++)
-        rc = exec_id(b->db, "UPDATE assist_payment SET status = 'reissued' WHERE id = ?",
-                     r[i].source_id, 1);
+        rc = db_run(b->db, "UPDATE assist_payment SET status = 'reissued' WHERE id = ?",
+                    &r[i].source_id, 1);
     for (size_t i = 0; i < adjustments->n && rc == 0; i++)
-        rc = exec_pair(b->db, "UPDATE assist_adjustment SET payment_id = ? WHERE id = ?",
-                       adj[i].line_id, adj[i].source_id);
+        rc = db_run(b->db, "UPDATE assist_adjustment SET payment_id = ? WHERE id = ?",
+                    (const int64_t[]){ adj[i].line_id, adj[i].source_id }, 2);
     return rc;
 }
 
@@ -751,7 +714,7 @@ int payroll_cancel(struct db *db, int64_t id, int64_t user_id, int64_t now)
     };
     static const int params[] = { 1, 1, 2, 1 };
     for (size_t i = 0; i < sizeof steps / sizeof steps[0] && rc == 0; i++)
-        rc = exec_id(db, steps[i], id, params[i]);
+        rc = db_run(db, steps[i], (const int64_t[]){ id, id }, params[i]);
     struct db_stmt *st;
     if (rc == 0)
         rc = db_prepare(db, "UPDATE assist_payroll SET status = 'cancelled', cancelled_by = ?, "
@@ -1011,16 +974,8 @@ int payroll_bank_account_set(struct db *db, int64_t case_id, int64_t person_id,
     db_reset(st);
     if (rc < 0)
         return rc;
-    rc = db_prepare(db, "UPDATE assist_case SET bank_account_id = ?, updated_at = ? WHERE id = ?",
-                    &st);
-    if (rc)
-        return rc;
-    db_bind_int64(st, 1, account_id);
-    db_bind_int64(st, 2, now);
-    db_bind_int64(st, 3, case_id);
-    rc = db_step(st);
-    db_reset(st);
-    return rc < 0 ? rc : 0;
+    return db_run(db, "UPDATE assist_case SET bank_account_id = ?, updated_at = ? WHERE id = ?",
+                  (const int64_t[]){ account_id, now, case_id }, 3);
 }
 
 int payroll_case_payee(struct db *db, int64_t case_id, char region[REGION_CODE_LEN + 1],

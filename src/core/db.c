@@ -45,6 +45,19 @@ const char *db_errmsg(struct db *db) { return db->ops->errmsg(db); }
 bool db_ping(struct db *db) { return db->ops->ping(db); }
 int db_exec(struct db *db, const char *sql) { return db->ops->exec(db, sql); }
 
+int db_run(struct db *db, const char *sql, const int64_t *params, int n)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st);
+    if (rc)
+        return rc;
+    for (int i = 0; i < n; i++)
+        db_bind_int64(st, i + 1, params[i]);
+    rc = db_step(st);
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out)
 {
     return db->ops->prepare(db, sql, out);

@@ -48,6 +48,9 @@ bool db_ping(struct db *db);
 
 /* Runs SQL without parameters or results; several statements separated by ';' allowed. */
 int db_exec(struct db *db, const char *sql);
+/* Runs one statement (through the statement cache) with n integer parameters, rows ignored.
+ * 0 or the statement's error (MZ_ECONFLICT for a unique key …). */
+int db_run(struct db *db, const char *sql, const int64_t *params, int n);
 
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out);
 int db_bind_text(struct db_stmt *st, int index, const char *text, size_t len);
