@@ -204,15 +204,13 @@ static void kv_next(struct jw *w, long rows, long limit, int64_t last)
     }
 }
 
-int payroll_write_lines(struct db *db, int64_t id, int64_t after, long limit, struct jw *w)
+/* A keyset page of a batch's rows: sql takes (batch, after, limit) and has the key in column
+ * 0; write_row writes one row's object. Then "next". */
+static int write_page(struct db *db, const char *sql, int64_t id, int64_t after, long limit,
+                      struct jw *w, void (*write_row)(struct db_stmt *st, struct jw *w))
 {
     struct db_stmt *st;
-    int rc = db_prepare(db, "SELECT p.id, p.case_id, p.programme, p.region, p.for_month, p.kind, "
-                            "p.amount_fen, p.status, p.fail_reason, p.reissue_of, pe.name, "
-                            "b.bank_name, b.account_masked FROM assist_payment p "
-                            "JOIN person pe ON pe.id = p.person_id "
-                            "LEFT JOIN assist_bank_account b ON b.id = p.bank_account_id "
-                            "WHERE p.payroll_id = ? AND p.id > ? ORDER BY p.id LIMIT ?", &st);
+    int rc = db_prepare(db, sql, &st);
     if (rc)
         return rc;
     db_bind_int64(st, 1, id);
@@ -223,23 +221,10 @@ int payroll_write_lines(struct db *db, int64_t id, int64_t after, long limit, st
     long rows = 0;
     int64_t last = 0;
     while ((rc = db_step(st)) == 1) {
-        char name[256];
         last = db_col_int64(st, 0);
         rows++;
         jw_obj(w);
-        kv_id(w, "id", last);
-        kv_id(w, "case_id", db_col_int64(st, 1));
-        jw_kv_str(w, "programme", db_col_text(st, 2, NULL));
-        jw_kv_str(w, "region", db_col_text(st, 3, NULL));
-        kv_month(w, "for_month", (int32_t)db_col_int64(st, 4));
-        jw_kv_str(w, "kind", db_col_text(st, 5, NULL));
-        jw_kv_int(w, "amount_fen", db_col_int64(st, 6));
-        jw_kv_str(w, "status", db_col_text(st, 7, NULL));
-        kv_text_or_null(w, st, "fail_reason", 8);
-        kv_text_or_null(w, st, "reissue_of", 9);
-        jw_kv_str(w, "name", mask_name(db_col_text(st, 10, NULL), name, sizeof name));
-        kv_text_or_null(w, st, "bank_name", 11);
-        kv_text_or_null(w, st, "account_masked", 12);
+        write_row(st, w);
         jw_obj_end(w);
     }
     jw_arr_end(w);
@@ -248,38 +233,52 @@ int payroll_write_lines(struct db *db, int64_t id, int64_t after, long limit, st
     return rc < 0 ? rc : 0;
 }
 
+static void line_row(struct db_stmt *st, struct jw *w)
+{
+    char name[256];
+    kv_id(w, "id", db_col_int64(st, 0));
+    kv_id(w, "case_id", db_col_int64(st, 1));
+    jw_kv_str(w, "programme", db_col_text(st, 2, NULL));
+    jw_kv_str(w, "region", db_col_text(st, 3, NULL));
+    kv_month(w, "for_month", (int32_t)db_col_int64(st, 4));
+    jw_kv_str(w, "kind", db_col_text(st, 5, NULL));
+    jw_kv_int(w, "amount_fen", db_col_int64(st, 6));
+    jw_kv_str(w, "status", db_col_text(st, 7, NULL));
+    kv_text_or_null(w, st, "fail_reason", 8);
+    kv_text_or_null(w, st, "reissue_of", 9);
+    jw_kv_str(w, "name", mask_name(db_col_text(st, 10, NULL), name, sizeof name));
+    kv_text_or_null(w, st, "bank_name", 11);
+    kv_text_or_null(w, st, "account_masked", 12);
+}
+
+int payroll_write_lines(struct db *db, int64_t id, int64_t after, long limit, struct jw *w)
+{
+    return write_page(db, "SELECT p.id, p.case_id, p.programme, p.region, p.for_month, p.kind, "
+                          "p.amount_fen, p.status, p.fail_reason, p.reissue_of, pe.name, "
+                          "b.bank_name, b.account_masked FROM assist_payment p "
+                          "JOIN person pe ON pe.id = p.person_id "
+                          "LEFT JOIN assist_bank_account b ON b.id = p.bank_account_id "
+                          "WHERE p.payroll_id = ? AND p.id > ? ORDER BY p.id LIMIT ?",
+                      id, after, limit, w, line_row);
+}
+
+static void skipped_row(struct db_stmt *st, struct jw *w)
+{
+    char name[256];
+    kv_id(w, "case_id", db_col_int64(st, 0));
+    jw_kv_str(w, "reason", db_col_text(st, 1, NULL));
+    jw_kv_str(w, "programme", db_col_text(st, 2, NULL));
+    jw_kv_str(w, "region", db_col_text(st, 3, NULL));
+    jw_kv_str(w, "name", mask_name(db_col_text(st, 4, NULL), name, sizeof name));
+}
+
 int payroll_write_skipped(struct db *db, int64_t id, int64_t after, long limit, struct jw *w)
 {
-    struct db_stmt *st;
-    int rc = db_prepare(db, "SELECT s.case_id, s.reason, c.programme, c.region, pe.name "
-                            "FROM assist_payroll_skip s JOIN assist_case c ON c.id = s.case_id "
-                            "JOIN person pe ON pe.id = c.applicant_id WHERE s.payroll_id = ? "
-                            "AND s.case_id > ? ORDER BY s.case_id LIMIT ?", &st);
-    if (rc)
-        return rc;
-    db_bind_int64(st, 1, id);
-    db_bind_int64(st, 2, after);
-    db_bind_int64(st, 3, limit);
-    jw_key(w, "items");
-    jw_arr(w);
-    long rows = 0;
-    int64_t last = 0;
-    while ((rc = db_step(st)) == 1) {
-        char name[256];
-        last = db_col_int64(st, 0);
-        rows++;
-        jw_obj(w);
-        kv_id(w, "case_id", last);
-        jw_kv_str(w, "reason", db_col_text(st, 1, NULL));
-        jw_kv_str(w, "programme", db_col_text(st, 2, NULL));
-        jw_kv_str(w, "region", db_col_text(st, 3, NULL));
-        jw_kv_str(w, "name", mask_name(db_col_text(st, 4, NULL), name, sizeof name));
-        jw_obj_end(w);
-    }
-    jw_arr_end(w);
-    db_reset(st);
-    kv_next(w, rows, limit, last);
-    return rc < 0 ? rc : 0;
+    return write_page(db, "SELECT s.case_id, s.reason, c.programme, c.region, pe.name "
+                          "FROM assist_payroll_skip s JOIN assist_case c ON c.id = s.case_id "
+                          "JOIN person pe ON pe.id = c.applicant_id WHERE s.payroll_id = ? "
+                          "AND s.case_id > ? ORDER BY s.case_id LIMIT ?",
+                      id, after, limit, w, skipped_row);
 }
 
 /* One CSV field: quoted when it holds a comma, a quote or a line break. */
